@@ -1,0 +1,180 @@
+// openSMILE cSpectral with ComParE settings (FEATURES-SPEC §5.8) on the 20 ms Hamming spectrum (257 bins,
+// 31.25 Hz apart). Range = bins 1…256 (freqRange 0-0), power = |X|² (squareInput), oldSlopeScale (×255).
+
+export const SPECTRAL_COUNT = 15;
+const BINS = 256; // k = 1…256
+const DF = 31.25;
+const ROLLOFFS = [0.25, 0.5, 0.75, 0.9] as const;
+const ENTROPY_FLOOR = 1e-7;
+/** smileStat_entropy replaces a sum below 1e-7 by the float32 value of 1e-7; on silence that leaves
+ *  H = 4.316e-6 instead of 0, and openSMILE's output shows it. */
+const ENTROPY_SUM_FLOOR = Math.fround(1e-7);
+const LOG2 = Math.LN2;
+
+/** fband edge weights as openSMILE's bin metadata maps 250–650 Hz and 1000–4000 Hz at 31.25 Hz spacing. */
+const FBAND_250_650: ReadonlyArray<readonly [number, number]> = bandWeights(8, 20, 1, 0.8);
+const FBAND_1000_4000: ReadonlyArray<readonly [number, number]> = bandWeights(32, 128, 1, 1);
+
+function bandWeights(first: number, last: number, wFirst: number, wLast: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let k = first; k <= last; k++) out.push([k, k === first ? wFirst : k === last ? wLast : 1]);
+  return out;
+}
+
+/** Traunmüller Bark with openSMILE's low/high corrections. */
+export function barkTraunmueller(f: number): number {
+  const z = 26.81 / (1 + 1960 / f) - 0.53;
+  if (z < 2) return 0.85 * z + 0.3;
+  if (z > 20.1) return 1.22 * z - 0.22 * 20.1;
+  return z;
+}
+
+/** Stateful (flux needs the previous frame): call `compute` once per frame, in order. */
+export class SpectralFeatures {
+  private readonly freq = new Float64Array(BINS + 1);
+  private readonly sharpWeight = new Float64Array(BINS + 1); // z·g(z)
+  private readonly prevMag = new Float64Array(BINS + 1);
+  private readonly sumF: number;
+  private readonly sumF2: number;
+  private first = true;
+
+  constructor() {
+    let sf = 0;
+    let sf2 = 0;
+    for (let k = 1; k <= BINS; k++) {
+      const f = k * DF;
+      this.freq[k] = f;
+      sf += f;
+      sf2 += f * f;
+      const z = barkTraunmueller(f);
+      const g = z <= 16 ? 1 : Math.pow((z - 16) / 4, 1.5849625) + 1;
+      this.sharpWeight[k] = z * g;
+    }
+    this.sumF = sf;
+    this.sumF2 = sf2;
+  }
+
+  /** `mag` = |X[k]|, `power` = |X[k]|², k = 0…256. Writes the 15 features at out[offset…] in openSMILE order:
+   *  fband250-650, fband1000-4000, rolloff 25/50/75/90, flux, centroid, entropy, variance, skewness, kurtosis,
+   *  slope, psySharpness, harmonicity. */
+  compute(mag: Float64Array, power: Float64Array, out: Float64Array, offset = 0): void {
+    const P = power;
+    const f = this.freq;
+    let o = offset;
+
+    let band = 0;
+    for (const [k, w] of FBAND_250_650) band += P[k]! * w;
+    out[o++] = band / BINS;
+    band = 0;
+    for (const [k, w] of FBAND_1000_4000) band += P[k]! * w;
+    out[o++] = band / BINS;
+
+    let total = 0;
+    let sfp = 0;
+    for (let k = 1; k <= BINS; k++) {
+      total += P[k]!;
+      sfp += f[k]! * P[k]!;
+    }
+
+    // Roll-off: first k with the cumulative power ≥ r·total (so 31.25 Hz on silence).
+    {
+      let cum = 0;
+      let r = 0;
+      for (let k = 1; k <= BINS && r < ROLLOFFS.length; k++) {
+        cum += P[k]!;
+        while (r < ROLLOFFS.length && cum >= ROLLOFFS[r]! * total) out[o + r++] = f[k]!;
+      }
+      while (r < ROLLOFFS.length) out[o + r++] = f[BINS]!;
+      o += ROLLOFFS.length;
+    }
+
+    // Flux on magnitudes, unnormalised; 0 on the first frame.
+    {
+      let flux = 0;
+      const prev = this.prevMag;
+      if (!this.first) {
+        for (let k = 1; k <= BINS; k++) {
+          const d = mag[k]! - prev[k]!;
+          flux += d * d;
+        }
+      }
+      for (let k = 1; k <= BINS; k++) prev[k] = mag[k]!;
+      this.first = false;
+      out[o++] = Math.sqrt(flux / BINS);
+    }
+
+    // Centroid and central moments.
+    let centroid = 0;
+    let variance = 0;
+    let skewness = 0;
+    let kurtosis = 0;
+    if (total > 0) {
+      centroid = sfp / total;
+      let m2 = 0;
+      let m3 = 0;
+      let m4 = 0;
+      for (let k = 1; k <= BINS; k++) {
+        const d = f[k]! - centroid;
+        const d2 = d * d * P[k]!;
+        m2 += d2;
+        m3 += d2 * d;
+        m4 += d2 * d * d;
+      }
+      variance = m2 / total;
+      if (variance > 0) {
+        const sd = Math.sqrt(variance);
+        skewness = m3 / (total * variance * sd);
+        kurtosis = m4 / (total * variance * variance);
+      }
+    }
+    out[o++] = centroid;
+
+    // Entropy of the floored, normalised power.
+    {
+      const s = total < ENTROPY_FLOOR ? ENTROPY_SUM_FLOOR : total;
+      let h = 0;
+      for (let k = 1; k <= BINS; k++) {
+        const p = Math.max(P[k]!, ENTROPY_FLOOR) / s;
+        h -= p * Math.log(p);
+      }
+      out[o++] = h / LOG2;
+    }
+    out[o++] = variance;
+    out[o++] = skewness;
+    out[o++] = kurtosis;
+
+    // Least-squares slope of P on f, × (N−1) (oldSlopeScale).
+    {
+      const den = BINS * this.sumF2 - this.sumF * this.sumF;
+      out[o++] = ((BINS * sfp - this.sumF * total) / den) * (BINS - 1);
+    }
+
+    // psySharpness.
+    {
+      let s = 0;
+      if (total > 0) {
+        for (let k = 1; k <= BINS; k++) s += this.sharpWeight[k]! * P[k]!;
+        s = (0.11 * s) / total;
+      }
+      out[o++] = s;
+    }
+
+    // Harmonicity: strict extrema over ±2 bins in k = 3…254, half the summed jumps between them, /256.
+    {
+      let sum = 0;
+      let last = -1;
+      for (let k = 3; k <= BINS - 2; k++) {
+        const p = P[k]!;
+        const a = P[k - 2]!;
+        const b = P[k - 1]!;
+        const c = P[k + 1]!;
+        const d = P[k + 2]!;
+        if ((p > a && p > b && p > c && p > d) || (p < a && p < b && p < c && p < d)) {
+          if (last >= 0) sum += Math.abs(p - last);
+          last = p;
+        }
+      }
+      out[o++] = sum / 2 / BINS;
+    }
+  }
+}
