@@ -48,5 +48,17 @@ export async function decodeFlac(bytes: Uint8Array): Promise<DecodedAudio> {
   if (channels.length === 0 || got === 0) throw new AudioError('empty', 'FLAC file holds no samples');
   // Trust STREAMINFO over trailing garbage the decoder may have taken for extra frames.
   const trimmed = info.totalSamples > 0 && got > info.totalSamples ? channels.map((c) => c.subarray(0, info.totalSamples)) : channels;
-  return { channels: trimmed, sampleRate: decoded.sampleRate || info.sampleRate };
+  return { channels: trimmed.map((c) => rescale(c, info.bitsPerSample)), sampleRate: decoded.sampleRate || info.sampleRate };
+}
+
+/**
+ * The decoder divides by 2^(b−1)−1 (e.g. int16/32767); the audio seam and WAV use 2^(b−1) (int16/32768,
+ * like Web Audio). Up to 16 bits the integer is recovered exactly; above, float32 cannot hold it, so scale.
+ */
+function rescale(x: Float32Array, bits: number): Float32Array {
+  const full = 2 ** (bits - 1);
+  const max = full - 1;
+  if (bits <= 16) for (let i = 0; i < x.length; i++) x[i] = Math.round(x[i]! * max) / full;
+  else for (let i = 0; i < x.length; i++) x[i] = (x[i]! * max) / full;
+  return x;
 }
