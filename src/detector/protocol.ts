@@ -1,0 +1,49 @@
+// Messages between the Detector (main thread) and its worker. Audio always travels as transferred
+// ArrayBuffers (no copy).
+import type { SerializedError } from './errors.ts';
+import type { BackendPreference, Detection, DetectorInfo, LevelFrame, ListenMode, StreamStateEvent, Wav2Vec2Options } from './types.ts';
+
+export type ToWorker =
+  | {
+      type: 'init';
+      id: number;
+      model: string;
+      wav2vec2: Wav2Vec2Options | false;
+      backend: BackendPreference;
+      vad: 'auto' | 'silero' | 'energy';
+    }
+  | { type: 'detect'; id: number; audio: Float32Array; sampleRate: number }
+  | {
+      type: 'listen';
+      id: number;
+      /** Port whose other end lives in the capture worklet; chunks arrive as Float32Array. */
+      port: MessagePort;
+      sampleRate: number;
+      mode: ListenMode;
+      windowSec: number;
+      hopSec: number;
+    }
+  | { type: 'pause'; id: number; paused: boolean }
+  | { type: 'unlisten'; id: number; session: number }
+  | { type: 'stats'; id: number }
+  | { type: 'dispose'; id: number };
+
+export interface WorkerStats {
+  numTensors: number;
+  numBytes: number;
+  /** performance.memory.usedJSHeapSize in the worker when Chromium exposes it, else null. */
+  heapBytes: number | null;
+  detections: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; id: number; info: DetectorInfo }
+  | { type: 'result'; id: number; detection: Detection }
+  | { type: 'stats'; id: number; stats: WorkerStats }
+  | { type: 'done'; id: number }
+  | { type: 'error'; id: number; error: SerializedError }
+  // Listening session events (id = the listen request id).
+  | { type: 'detection'; id: number; detection: Detection; latencyMs: number }
+  | { type: 'level'; id: number; frames: LevelFrame[] }
+  | { type: 'state'; id: number; event: StreamStateEvent }
+  | { type: 'stream-error'; id: number; error: SerializedError };

@@ -1,0 +1,80 @@
+// Public types of the Detector API (DESIGN.md "Detection" seam).
+import type { Emotion } from '../model/emotions.ts';
+import type { Branch, ModelManifest } from '../model/manifest.ts';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export interface EmotionDecision {
+  probability: number;
+  positive: boolean;
+}
+
+export interface Detection {
+  emotions: Record<Emotion, EmotionDecision>;
+  /** Attention weights over time per branch (the moments that drove the decision). */
+  attention: { cr?: Float32Array; lld?: Float32Array; w2v?: Float32Array };
+  timings: { featuresMs: number; sslMs: number; modelMs: number };
+  /** Seconds: relative to the start of the clip (detect) or of the listening session (listen). */
+  start: number;
+  end: number;
+}
+
+export interface Wav2Vec2Options {
+  /** Folder (URL) of the wav2vec2 encoder, same origin. */
+  model: string;
+  device?: 'auto' | 'webgpu' | 'wasm' | 'cpu';
+  dtype?: 'auto' | 'fp32' | 'fp16' | 'q8';
+}
+
+export interface DetectorOptions {
+  /** URL of the model folder (holds manifest.json). Relative URLs resolve against the page. */
+  model: string;
+  /** wav2vec2 encoder for three-branch models; false/absent = CR+LLD only. */
+  wav2vec2?: Wav2Vec2Options | false;
+  /** tfjs backend; 'auto' tries webgpu → webgl (hardware only) → wasm. */
+  backend?: BackendPreference;
+  /** Voice activity detector for utterance mode; 'auto' = Silero, energy gate if Silero cannot load. */
+  vad?: 'auto' | 'silero' | 'energy';
+}
+
+export interface DetectorInfo {
+  backend: BackendName;
+  /** Why earlier backends in the order were skipped. */
+  backendNotes: string[];
+  manifest: ModelManifest;
+  branches: Branch[];
+  wav2vec2: { used: boolean; name?: string; device?: string; dtype?: string };
+}
+
+export type ListenMode = 'utterance' | 'continuous';
+
+export interface ListenOptions {
+  mode: ListenMode;
+  /** Continuous mode window and hop in seconds (defaults 3 s / 1 s; hop must be ≤ window). */
+  windowSec?: number;
+  hopSec?: number;
+  /** An AudioContext to reuse (the demo creates it inside the click handler). */
+  audioContext?: AudioContext;
+}
+
+export type StreamState = 'starting' | 'listening' | 'speech' | 'paused' | 'stopped';
+
+export interface StreamStateEvent {
+  state: StreamState;
+  /** Which VAD runs (utterance mode). */
+  vad?: 'silero' | 'energy';
+  message?: string;
+}
+
+/** A level/spectrum sample for meters, ~every 32 ms of audio. */
+export interface LevelFrame {
+  /** Session time in seconds at the end of this frame. */
+  time: number;
+  /** RMS in dBFS. */
+  rmsDb: number;
+  /** 40 log-Mel band energies (natural log) of the frame. */
+  mel: Float32Array;
+  /** VAD speech probability of the frame (utterance mode), else NaN. */
+  speech: number;
+}

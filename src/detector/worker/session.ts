@@ -1,0 +1,157 @@
+// One listening session inside the worker: capture chunks (native rate) → 16 kHz → level frames,
+// VAD + segmentation (utterance mode) or a sliding window (continuous mode) → detections.
+import Meyda from 'meyda';
+import { createStreamResampler, type StreamResampler } from '../../audio/capture/resampler.ts';
+import { Segmenter, type SegmentEvent } from '../../audio/vad/segmenter.ts';
+import { VAD_FRAME, VAD_RATE, type FrameVad } from '../../audio/vad/types.ts';
+import type { DetectionEngine } from '../engine.ts';
+import { serializeError } from '../errors.ts';
+import type { FromWorker } from '../protocol.ts';
+import type { LevelFrame, ListenMode } from '../types.ts';
+import { SampleRing } from './ring.ts';
+
+export interface SessionOptions {
+  id: number;
+  port: MessagePort;
+  sampleRate: number;
+  mode: ListenMode;
+  windowSec: number;
+  hopSec: number;
+}
+
+type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
+
+const RING_SEC = 30;
+
+export class ListenSession {
+  private resampler: StreamResampler | null = null;
+  private readonly ring = new SampleRing(RING_SEC * VAD_RATE);
+  private readonly frame = new Float32Array(VAD_FRAME);
+  private frameFill = 0;
+  private readonly segmenter = new Segmenter();
+  private chain: Promise<void> = Promise.resolve();
+  private detecting: Promise<void> = Promise.resolve();
+  private busy = false;
+  private lastHopEnd = 0;
+  private paused = false;
+  private closed = false;
+  detections = 0;
+
+  constructor(
+    private readonly opts: SessionOptions,
+    private readonly engine: DetectionEngine,
+    private readonly vad: FrameVad | null,
+    private readonly post: Post,
+  ) {}
+
+  async start(): Promise<void> {
+    this.resampler = await createStreamResampler(this.opts.sampleRate);
+    this.vad?.reset();
+    this.opts.port.onmessage = (e: MessageEvent<Float32Array>) => {
+      const chunk = e.data;
+      this.chain = this.chain.then(() => this.onChunk(chunk)).catch((err: unknown) => this.fail(err));
+    };
+    this.post({ type: 'state', id: this.opts.id, event: { state: 'listening', ...(this.vad ? { vad: this.vad.kind } : {}) } });
+  }
+
+  setPaused(paused: boolean): void {
+    this.chain = this.chain.then(() => {
+      if (paused && !this.paused) this.handleEvents(this.segmenter.flush());
+      this.paused = paused;
+      this.post({
+        type: 'state',
+        id: this.opts.id,
+        event: paused ? { state: 'paused', message: 'Paused while the tab is hidden.' } : { state: 'listening' },
+      });
+    });
+  }
+
+  private fail(err: unknown): void {
+    this.post({ type: 'stream-error', id: this.opts.id, error: serializeError(err, 'worker-failed') });
+  }
+
+  private async onChunk(chunk: Float32Array): Promise<void> {
+    if (this.closed || this.paused || !this.resampler) return;
+    const x = this.resampler.push(chunk);
+    this.ring.write(x);
+    const levels: LevelFrame[] = [];
+    for (let i = 0; i < x.length; ) {
+      const n = Math.min(x.length - i, VAD_FRAME - this.frameFill);
+      this.frame.set(x.subarray(i, i + n), this.frameFill);
+      this.frameFill += n;
+      i += n;
+      if (this.frameFill === VAD_FRAME) {
+        this.frameFill = 0;
+        const speech = this.vad ? await this.vad.process(this.frame) : Number.NaN;
+        levels.push(this.level(speech));
+        if (this.vad) this.handleEvents(this.segmenter.push(speech));
+      }
+    }
+    if (levels.length) this.post({ type: 'level', id: this.opts.id, frames: levels });
+    if (this.opts.mode === 'continuous') this.maybeHop();
+  }
+
+  private level(speech: number): LevelFrame {
+    Meyda.bufferSize = VAD_FRAME;
+    Meyda.sampleRate = VAD_RATE;
+    Meyda.melBands = 40;
+    const f = Meyda.extract(['rms', 'melBands'], this.frame);
+    const rms = f?.rms ?? 0;
+    const bands = (f as { melBands?: number[] } | null)?.melBands ?? [];
+    const mel = new Float32Array(40);
+    for (let b = 0; b < 40; b++) mel[b] = Math.log((bands[b] ?? 0) + 1e-6);
+    return { time: this.segmenter.position / VAD_RATE, rmsDb: 20 * Math.log10(rms + 1e-9), mel, speech };
+  }
+
+  private handleEvents(events: SegmentEvent[]): void {
+    for (const ev of events) {
+      if (ev.type === 'start') this.post({ type: 'state', id: this.opts.id, event: { state: 'speech' } });
+      else {
+        this.post({ type: 'state', id: this.opts.id, event: { state: 'listening' } });
+        if (ev.type === 'end') this.queue(ev.startSample, ev.endSample, false);
+      }
+    }
+  }
+
+  private maybeHop(): void {
+    const hop = Math.round(this.opts.hopSec * VAD_RATE);
+    const win = Math.round(this.opts.windowSec * VAD_RATE);
+    const end = this.ring.end;
+    // The first update comes after one hop (a shorter window), then every hop.
+    if (end - this.lastHopEnd < hop) return;
+    this.lastHopEnd = end;
+    this.queue(Math.max(0, end - win), end, true);
+  }
+
+  /** Utterances queue behind each other; a continuous window is dropped if the last is still running. */
+  private queue(from: number, to: number, droppable: boolean): void {
+    if (droppable && this.busy) return;
+    const audio = this.ring.read(from, to);
+    const decidedAt = performance.now();
+    this.busy = true;
+    this.detecting = this.detecting.then(async () => {
+      if (this.closed) return;
+      try {
+        const detection = await this.engine.run(audio, from / VAD_RATE, to / VAD_RATE);
+        this.detections++;
+        this.post({ type: 'detection', id: this.opts.id, detection, latencyMs: performance.now() - decidedAt });
+      } catch (err) {
+        this.fail(err);
+      } finally {
+        this.busy = false;
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.opts.port.onmessage = null;
+    await this.chain;
+    if (!this.closed && !this.paused) this.handleEvents(this.segmenter.flush());
+    await this.detecting.catch(() => undefined);
+    this.closed = true;
+    this.opts.port.close();
+    this.resampler?.dispose();
+    this.resampler = null;
+    this.post({ type: 'state', id: this.opts.id, event: { state: 'stopped' } });
+  }
+}
