@@ -1,0 +1,103 @@
+// Training-time ops with hand-written gradients that avoid slow or missing tfjs-wasm kernels: wasm has
+// no Conv2DBackpropFilter, and a matMul with a transposed operand (every default weight gradient) runs a
+// naive loop there. Here every gradient is an explicit transpose + plain matMul or a plain conv2d.
+import * as tf from '@tensorflow/tfjs';
+
+/** y = x·w for x [N, K], w [K, M]. */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    return {
+      value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [tf.matMul(dy as tf.Tensor2D, sb.transpose()), tf.matMul(sa.transpose(), dy as tf.Tensor2D)];
+      },
+    };
+  });
+  return op(x, w) as tf.Tensor2D;
+}
+
+/** x [..., K] · w [K, M] over the last axis. */
+export function linearNd(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
+  const k = x.shape[x.shape.length - 1]!;
+  const lead = x.shape.slice(0, -1);
+  return linear(x.reshape([-1, k]) as tf.Tensor2D, w).reshape([...lead, w.shape[1]]);
+}
+
+/**
+ * Stride-1 'same' conv2d (odd kernel) = tf.conv2d forward; backward: dx as a conv with the flipped
+ * kernel, dw as a 'valid' conv of the padded input (channels as batch) with dy as the filter — both plain
+ * Conv2D forwards, which wasm runs fast. `inputGrad` false skips dx (first layer: the input needs none).
+ */
+export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): tf.Tensor4D {
+  const [kh, kw] = w.shape;
+  if (kh % 2 !== 1 || kw % 2 !== 1) throw new Error('conv2dSame needs odd kernel sizes');
+  const ph = (kh - 1) / 2;
+  const pw = (kw - 1) / 2;
+  const op = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    return {
+      value: tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const dy4 = dy as tf.Tensor4D;
+        // dw[i, j, c, o] = Σ_{b,t,f} xpad[b, t+i, f+j, c] · dy[b, t, f, o]
+        const xp = tf.pad(sx, [
+          [0, 0],
+          [ph, ph],
+          [pw, pw],
+          [0, 0],
+        ]).transpose([3, 1, 2, 0]) as tf.Tensor4D;
+        const dw = tf.conv2d(xp, dy4.transpose([1, 2, 0, 3]) as tf.Tensor4D, 1, 'valid').transpose([1, 2, 0, 3]);
+        const dx = inputGrad
+          ? tf.conv2d(dy4, tf.reverse(sw, [0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D, 1, 'same')
+          : tf.zerosLike(sx);
+        return [dx, dw];
+      },
+    };
+  });
+  return op(x, w) as tf.Tensor4D;
+}
+
+/**
+ * Max pooling with pool = stride, 'valid' (tf.maxPool forward); backward in plain JS: each output's
+ * gradient goes to its window's first maximum (wasm's MaxPoolGrad is several times slower).
+ */
+export function maxPoolValid(x: tf.Tensor4D, ph: number, pw: number): tf.Tensor4D {
+  const op = tf.customGrad((a: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a]);
+    return {
+      value: tf.maxPool(a as tf.Tensor4D, [ph, pw], [ph, pw], 'valid'),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const sx = saved[0] as tf.Tensor4D;
+        const [B, T, F, C] = sx.shape;
+        const [, To, Fo] = dy.shape as [number, number, number, number];
+        const X = sx.dataSync() as Float32Array;
+        const DY = dy.dataSync() as Float32Array;
+        const DX = new Float32Array(X.length);
+        for (let b = 0; b < B; b++)
+          for (let to = 0; to < To; to++)
+            for (let fo = 0; fo < Fo; fo++) {
+              const oo = ((b * To + to) * Fo + fo) * C;
+              for (let c = 0; c < C; c++) {
+                let best = -Infinity;
+                let arg = 0;
+                for (let i = 0; i < ph; i++)
+                  for (let j = 0; j < pw; j++) {
+                    const idx = ((b * T + to * ph + i) * F + fo * pw + j) * C + c;
+                    const v = X[idx]!;
+                    if (v > best) {
+                      best = v;
+                      arg = idx;
+                    }
+                  }
+                DX[arg]! += DY[oo + c]!;
+              }
+            }
+        return [tf.tensor4d(DX, [B, T, F, C])];
+      },
+    };
+  });
+  return op(x) as tf.Tensor4D;
+}
