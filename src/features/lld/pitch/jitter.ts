@@ -14,7 +14,8 @@ export const LOG_HNR_FLOOR = -100;
 
 const f = Math.fround;
 
-/** Pearson correlation of x[a : a+n] and x[b : b+n] (cPitchJitter::crossCorr, two-pass, double). */
+/** Pearson correlation of x[a : a+n] and x[b : b+n] (cPitchJitter::crossCorr, two-pass, double).
+ *  Reference form; the analyser uses the prefix-sum form below, equal up to double rounding. */
 export function crossCorr(x: Float32Array, a: number, b: number, n: number): number {
   let mx = 0;
   let my = 0;
@@ -87,6 +88,9 @@ export class PitchJitter {
   private periods = new Int32Array(64);
   private avg = new Float64Array(512);
   private readonly quad = new Float64Array(2);
+  // Prefix sums of x and x² over the frame's samples: each lag's means and energies in O(1).
+  private s1 = new Float64Array(2048);
+  private s2 = new Float64Array(2048);
 
   constructor(x: Float32Array) {
     this.x = x;
@@ -148,9 +152,29 @@ export class PitchJitter {
       let numPeriods = 0;
       let start = 0;
       let pp = 0;
+      if (this.s1.length < nT + 1) { this.s1 = new Float64Array(nT + 1); this.s2 = new Float64Array(nT + 1); }
+      const s1 = this.s1;
+      const s2 = this.s2;
+      for (let i = 0, a = 0, b = 0; i < nT; i++) {
+        const v = x[base + i]!;
+        a += v;
+        b += v * v;
+        s1[i + 1] = a;
+        s2[i + 1] = b;
+      }
       while (start < nT - 2 * T0maxF - 1) {
         const s = base + start;
-        for (let L = T0minF; L <= T0maxF; L++) cc[L - T0minF] = crossCorr(x, s, s + L, L);
+        for (let L = T0minF; L <= T0maxF; L++) {
+          // Pearson r of x[start : start+L] and x[start+L : start+2L] from Σx, Σx² and one Σxy pass.
+          let sxy = 0;
+          for (let i = 0; i < L; i++) sxy += x[s + i]! * x[s + L + i]!;
+          const sx = s1[start + L]! - s1[start]!;
+          const sy = s1[start + 2 * L]! - s1[start + L]!;
+          const cxy = sxy - (sx * sy) / L;
+          const cxx = s2[start + L]! - s2[start]! - (sx * sx) / L;
+          const cyy = s2[start + 2 * L]! - s2[start + L]! - (sy * sy) / L;
+          cc[L - T0minF] = cxy / (Math.sqrt(cxx) * Math.sqrt(cyy));
+        }
         // Highest strict local maximum over lag indices 1 … span−2 (openSMILE's loop bound).
         let maxI = -1;
         let max = 0;

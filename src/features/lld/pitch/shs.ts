@@ -150,15 +150,19 @@ export class ShsPitch {
     }
 
     // Subharmonic summation: add each harmonic's spectrum shifted down by log2(h) octaves.
+    // Per output bin, harmonics are added in openSMILE's order (h = 2, 3, …), so the float32
+    // rounding sequence is the same as its shift-and-add loop.
     const ss = this.ss;
-    ss.set(spec);
-    for (let h = 0; h < N_HARMONICS - 1; h++) {
-      const shift = this.shifts[h]!;
-      const w = this.weights[h]!;
-      for (let j = shift; j < NMAG; j++) ss[j - shift] = Math.fround(ss[j - shift]! + Math.fround(spec[j]! * w));
-    }
+    const shifts = this.shifts;
+    const weights = this.weights;
     for (let j = 0; j < NMAG; j++) {
-      const v = Math.fround(ss[j]! / N_HARMONICS);
+      let acc = spec[j]!;
+      for (let h = 0; h < N_HARMONICS - 1; h++) {
+        const k = j + shifts[h]!;
+        if (k >= NMAG) break; // shifts grow with h
+        acc = Math.fround(acc + Math.fround(spec[k]! * weights[h]!));
+      }
+      const v = Math.fround(acc / N_HARMONICS);
       ss[j] = v < 0 ? 0 : v;
     }
 

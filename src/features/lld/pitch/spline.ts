@@ -9,6 +9,9 @@ export class NaturalSplineResampler {
   private readonly sigma: Float64Array;
   private readonly diff1: Float64Array;
   private readonly diff2: Float64Array;
+  /** Forward-elimination pivots 1/(σ·y2[i−1]+2) and y2 coefficients (σ−1)·p: they depend on the grid only. */
+  private readonly pivot: Float64Array;
+  private readonly coef: Float64Array;
   /** Lower grid index of each target's interval. */
   private readonly k: Int32Array;
   private readonly a: Float64Array;
@@ -35,6 +38,14 @@ export class NaturalSplineResampler {
       this.sigma[i] = (x0 - xm) / (xp - xm);
       this.diff1[i] = (xp - x0) * (xp - xm);
       this.diff2[i] = (x0 - xm) * (xp - xm);
+    }
+    this.pivot = new Float64Array(n);
+    this.coef = new Float64Array(n);
+    for (let i = 1; i < n - 1; i++) {
+      const sg = this.sigma[i]!;
+      const p = 1 / (sg * this.coef[i - 1]! + 2);
+      this.pivot[i] = p;
+      this.coef[i] = (sg - 1) * p;
     }
     const nt = targets.length;
     this.nTargets = nt;
@@ -68,18 +79,20 @@ export class NaturalSplineResampler {
   /** Second derivatives of the natural spline through y (y″ = 0 at both ends), into this.y2. */
   private solve(y: ArrayLike<number>): Float64Array {
     const n = this.n;
-    const { sigma, diff1, diff2, u, y2 } = this;
+    const { sigma, diff1, diff2, pivot, coef, u, y2 } = this;
     u[0] = 0;
-    y2[0] = 0;
+    let uPrev = 0;
     for (let i = 1; i < n - 1; i++) {
-      const s = sigma[i]!;
-      const p = 1 / (s * y2[i - 1]! + 2);
-      y2[i] = (s - 1) * p;
       const ut = (y[i + 1]! - y[i]!) / diff1[i]! - (y[i]! - y[i - 1]!) / diff2[i]!;
-      u[i] = p * (6 * ut - s * u[i - 1]!);
+      uPrev = pivot[i]! * (6 * ut - sigma[i]! * uPrev);
+      u[i] = uPrev;
     }
+    let next = 0;
     y2[n - 1] = 0;
-    for (let j = n - 2; j >= 0; j--) y2[j] = y2[j]! * y2[j + 1]! + u[j]!;
+    for (let j = n - 2; j >= 0; j--) {
+      next = coef[j]! * next + u[j]!;
+      y2[j] = next;
+    }
     return y2;
   }
 
