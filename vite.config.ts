@@ -16,7 +16,11 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rollupOptions: {
-      input: { main: resolve(import.meta.dirname, 'index.html') },
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        eval: resolve(import.meta.dirname, 'eval.html'),
+        'widget-example': resolve(import.meta.dirname, 'examples/widget.html'),
+      },
     },
   },
 });

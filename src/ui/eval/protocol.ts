@@ -1,0 +1,48 @@
+// Messages between the evaluation page and its workers. Clip bytes travel as transferred buffers.
+import type { BackendPreference } from '../../detector/types.ts';
+
+export type ToEvalWorker =
+  | { type: 'init'; model: string; backend: BackendPreference; wasmPaths: Record<string, string> }
+  | { type: 'clip'; id: number; bytes: Uint8Array };
+
+export interface ClipOutcome {
+  /** Positive-class probability per emotion, EMOTIONS order. */
+  probabilities: number[];
+  /** Attention over time per branch, averaged down to at most ATTENTION_POINTS values. */
+  attention: { cr?: Float32Array; lld?: Float32Array; w2v?: Float32Array };
+  durationSec: number;
+  timings: { decodeMs: number; featuresMs: number; sslMs: number; modelMs: number };
+}
+
+export interface ModelSummary {
+  name: string;
+  arch: string;
+  branches: string[];
+  /** Thresholds in EMOTIONS order. */
+  thresholds: number[];
+  backend: string;
+  backendNotes: string[];
+}
+
+export type FromEvalWorker =
+  | { type: 'ready'; model: ModelSummary }
+  | { type: 'init-error'; message: string }
+  | { type: 'result'; id: number; outcome: ClipOutcome }
+  | { type: 'clip-error'; id: number; code: string; message: string };
+
+/** Enough resolution for a heat-map row; keeps 1,000 results small. */
+export const ATTENTION_POINTS = 200;
+
+/** Average a series down to at most `n` bins (kept as is when shorter). */
+export function downsample(x: Float32Array, n = ATTENTION_POINTS): Float32Array {
+  if (x.length <= n) return Float32Array.from(x);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = Math.floor((i * x.length) / n);
+    const b = Math.max(a + 1, Math.floor(((i + 1) * x.length) / n));
+    let s = 0;
+    for (let j = a; j < b; j++) s += x[j]!;
+    out[i] = s / (b - a);
+  }
+  return out;
+}

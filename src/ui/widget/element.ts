@@ -1,0 +1,295 @@
+// <msir-detector>: the embeddable widget. A thin shell over the Detector API (src/detector): it owns the
+// microphone stream and the Shadow DOM, the detector owns features, model and its worker.
+import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
+import { WIDGET_CSS } from './styles.ts';
+import { openDetector, type WidgetDetection, type WidgetSession } from './detector-link.ts';
+
+export type WidgetMode = 'utterance' | 'continuous';
+export type WidgetState = 'idle' | 'starting' | 'listening' | 'error';
+
+/** Payload of the `error` event's `detail`. */
+export interface WidgetErrorDetail {
+  /** Where it failed: getting the microphone, loading the model, or while listening. */
+  stage: 'microphone' | 'model' | 'listen';
+  message: string;
+  error: unknown;
+}
+
+const DEFAULT_MODEL = '/models/msir-default/';
+
+/** Parse the `emotions` attribute ("happy,angry"); unknown names are an error, not silently ignored. */
+export function parseEmotionList(value: string | null): Emotion[] {
+  if (value === null || value.trim() === '') return [...EMOTIONS];
+  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = names.filter((n) => !(EMOTIONS as readonly string[]).includes(n));
+  if (bad.length > 0) {
+    throw new RangeError(`msir-detector: unknown emotion(s) "${bad.join(', ')}" in emotions=; use ${EMOTIONS.join(', ')}`);
+  }
+  return EMOTIONS.filter((e) => names.includes(e));
+}
+
+export function parseMode(value: string | null): WidgetMode {
+  if (value === null || value === '' || value === 'utterance') return 'utterance';
+  if (value === 'continuous') return 'continuous';
+  throw new RangeError(`msir-detector: mode="${value}" is not "utterance" or "continuous"`);
+}
+
+export class MsirDetectorElement extends HTMLElement {
+  static readonly observedAttributes = ['emotions', 'mode', 'model'];
+
+  readonly #root: ShadowRoot;
+  readonly #button: HTMLButtonElement;
+  readonly #rec: HTMLElement;
+  readonly #recText: HTMLElement;
+  readonly #list: HTMLUListElement;
+  readonly #message: HTMLElement;
+  #state: WidgetState = 'idle';
+  #session: WidgetSession | null = null;
+  #stream: MediaStream | null = null;
+  #last: WidgetDetection | null = null;
+  /** Bumped by stop(): a start() still awaiting the microphone or model sees it and backs out. */
+  #generation = 0;
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = WIDGET_CSS;
+    const panel = el('div', 'panel');
+    panel.setAttribute('part', 'panel');
+    panel.setAttribute('role', 'group');
+    panel.setAttribute('aria-label', 'Speech emotion detector');
+    const bar = el('div', 'bar');
+    this.#button = document.createElement('button');
+    this.#button.type = 'button';
+    this.#button.className = 'toggle';
+    this.#button.addEventListener('click', () => void this.#toggle());
+    this.#rec = el('span', 'rec');
+    this.#rec.setAttribute('role', 'status');
+    this.#rec.setAttribute('aria-live', 'polite');
+    const dot = el('span', 'dot');
+    dot.setAttribute('aria-hidden', 'true');
+    this.#recText = el('span', 'rec-text');
+    this.#rec.append(dot, this.#recText);
+    bar.append(this.#button, this.#rec);
+    this.#list = document.createElement('ul');
+    this.#list.className = 'emotions';
+    this.#list.setAttribute('aria-label', 'Detected emotions');
+    this.#message = el('p', 'message');
+    this.#message.setAttribute('aria-live', 'assertive');
+    panel.append(bar, this.#list, this.#message);
+    this.#root.append(style, panel);
+    this.#renderState();
+  }
+
+  connectedCallback(): void {
+    this.#renderRows();
+  }
+
+  disconnectedCallback(): void {
+    this.stop();
+  }
+
+  attributeChangedCallback(name: string, oldValue: string | null, newValue: string | null): void {
+    if (oldValue === newValue) return;
+    if (name === 'emotions') this.#renderRows();
+    // A new model or mode only applies to the next start(): restarting behind the user's back would
+    // drop audio they are speaking now.
+  }
+
+  /** Current state: idle, starting (microphone/model loading), listening, error. */
+  get state(): WidgetState {
+    return this.#state;
+  }
+
+  /** The latest detection, or null before the first one. */
+  get lastDetection(): WidgetDetection | null {
+    return this.#last;
+  }
+
+  get model(): string {
+    return this.getAttribute('model') || DEFAULT_MODEL;
+  }
+
+  set model(url: string) {
+    this.setAttribute('model', url);
+  }
+
+  get mode(): WidgetMode {
+    return parseMode(this.getAttribute('mode'));
+  }
+
+  set mode(mode: WidgetMode) {
+    this.setAttribute('mode', mode);
+  }
+
+  /** Open the microphone and start detecting. Resolves once listening; errors are also dispatched. */
+  async start(): Promise<void> {
+    if (this.#state === 'starting' || this.#state === 'listening') return;
+    const generation = ++this.#generation;
+    this.#setState('starting', 'Loading model and microphone…');
+    let mode: WidgetMode;
+    try {
+      mode = this.mode;
+      parseEmotionList(this.getAttribute('emotions'));
+    } catch (error) {
+      this.#fail('listen', error);
+      return;
+    }
+    let stream: MediaStream;
+    try {
+      if (!navigator.mediaDevices?.getUserMedia) {
+        throw new Error('this page has no microphone access (needs https or localhost and a browser with getUserMedia)');
+      }
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      });
+    } catch (error) {
+      if (generation === this.#generation) this.#fail('microphone', error);
+      return;
+    }
+    if (generation !== this.#generation) {
+      stopTracks(stream);
+      return;
+    }
+    this.#stream = stream;
+    try {
+      const session = await openDetector({
+        model: this.model,
+        stream,
+        mode,
+        onDetection: (d) => this.#onDetection(d),
+        onError: (e) => this.#fail('listen', e),
+      });
+      if (generation !== this.#generation) {
+        session.close();
+        return;
+      }
+      this.#session = session;
+    } catch (error) {
+      if (generation === this.#generation) this.#fail('model', error);
+      return;
+    }
+    this.#setState('listening', '');
+  }
+
+  /** Stop listening and release the microphone. Safe to call at any time. */
+  stop(): void {
+    this.#generation++;
+    this.#session?.close();
+    this.#session = null;
+    if (this.#stream) stopTracks(this.#stream);
+    this.#stream = null;
+    if (this.#state !== 'error') this.#setState('idle', '');
+  }
+
+  async #toggle(): Promise<void> {
+    if (this.#state === 'listening' || this.#state === 'starting') this.stop();
+    else await this.start();
+  }
+
+  #onDetection(d: WidgetDetection): void {
+    this.#last = d;
+    this.#paint(d);
+    this.dispatchEvent(new CustomEvent<WidgetDetection>('detection', { detail: d, bubbles: true, composed: true }));
+  }
+
+  #paint(d: WidgetDetection): void {
+    for (const li of this.#list.querySelectorAll<HTMLLIElement>('li.emotion')) {
+      const r = d.emotions[li.dataset.emotion as Emotion];
+      const pct = Math.round(r.probability * 100);
+      li.classList.toggle('positive', r.positive);
+      (li.querySelector('.fill') as HTMLElement).style.width = `${pct}%`;
+      (li.querySelector('.value') as HTMLElement).textContent = `${pct}%`;
+      const meter = li.querySelector('.meter') as HTMLElement;
+      meter.setAttribute('aria-valuenow', String(pct));
+      meter.setAttribute('aria-valuetext', `${pct}%, ${r.positive ? 'detected' : 'not detected'}`);
+    }
+  }
+
+  #fail(stage: WidgetErrorDetail['stage'], error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#session?.close();
+    this.#session = null;
+    if (this.#stream) stopTracks(this.#stream);
+    this.#stream = null;
+    this.#setState('error', `${stageLabel(stage)}: ${message}`);
+    const detail: WidgetErrorDetail = { stage, message, error };
+    this.dispatchEvent(new CustomEvent<WidgetErrorDetail>('error', { detail, bubbles: true, composed: true }));
+  }
+
+  #setState(state: WidgetState, message: string): void {
+    this.#state = state;
+    this.#message.textContent = message;
+    this.#message.classList.toggle('error', state === 'error');
+    this.#message.setAttribute('role', state === 'error' ? 'alert' : 'status');
+    this.#renderState();
+    this.dispatchEvent(new CustomEvent<WidgetState>('state', { detail: state }));
+  }
+
+  #renderState(): void {
+    const active = this.#state === 'listening' || this.#state === 'starting';
+    this.#button.textContent = active ? 'Stop' : 'Start';
+    this.#button.setAttribute('aria-pressed', String(active));
+    this.#button.setAttribute('aria-label', active ? 'Stop emotion detection' : 'Start emotion detection (uses the microphone)');
+    this.#rec.classList.toggle('on', this.#state === 'listening');
+    this.#recText.textContent =
+      this.#state === 'listening' ? 'Recording' : this.#state === 'starting' ? 'Starting…' : 'Not recording';
+    this.setAttribute('data-state', this.#state);
+  }
+
+  #renderRows(): void {
+    let emotions: Emotion[];
+    try {
+      emotions = parseEmotionList(this.getAttribute('emotions'));
+    } catch (error) {
+      this.#message.textContent = error instanceof Error ? error.message : String(error);
+      this.#message.classList.add('error');
+      emotions = [...EMOTIONS];
+    }
+    this.#list.replaceChildren(
+      ...emotions.map((emotion) => {
+        const li = el('li', 'emotion') as HTMLLIElement;
+        li.dataset.emotion = emotion;
+        const name = el('span', 'name');
+        name.textContent = emotion;
+        name.id = `msir-name-${emotion}`;
+        const meter = el('div', 'meter');
+        meter.setAttribute('role', 'meter');
+        meter.setAttribute('aria-label', `${emotion} probability`);
+        meter.setAttribute('aria-valuemin', '0');
+        meter.setAttribute('aria-valuemax', '100');
+        meter.setAttribute('aria-valuenow', '0');
+        meter.append(el('div', 'fill'));
+        const value = el('span', 'value');
+        value.textContent = '–';
+        li.append(name, meter, value);
+        return li;
+      }),
+    );
+    if (this.#last) this.#paint(this.#last);
+  }
+}
+
+function el(tag: string, className: string): HTMLElement {
+  const node = document.createElement(tag);
+  node.className = className;
+  return node;
+}
+
+function stopTracks(stream: MediaStream): void {
+  for (const t of stream.getTracks()) t.stop();
+}
+
+function stageLabel(stage: WidgetErrorDetail['stage']): string {
+  return stage === 'microphone' ? 'Microphone unavailable' : stage === 'model' ? 'Model failed to load' : 'Detection failed';
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'msir-detector': MsirDetectorElement;
+  }
+  interface HTMLElementEventMap {
+    detection: CustomEvent<WidgetDetection>;
+  }
+}
