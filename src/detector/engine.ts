@@ -3,6 +3,7 @@
 import { FeatureExtractor } from '../features/extractor.ts';
 import { loadPredictor } from '../model/load.ts';
 import { EMOTIONS, type Emotion } from '../model/emotions.ts';
+import { parseManifest } from '../model/manifest.ts';
 import type { EmotionPredictor, SslFeatures } from '../model/predictor.ts';
 import { DetectorError } from './errors.ts';
 import type { Detection, EmotionDecision, Wav2Vec2Options } from './types.ts';
@@ -41,8 +42,10 @@ async function checkModelUrl(base: string): Promise<void> {
   } catch {
     throw new DetectorError('invalid-manifest', `The model manifest ${url} is not valid JSON.`);
   }
-  if (typeof json !== 'object' || json === null || !('formatVersion' in json)) {
-    throw new DetectorError('invalid-manifest', `The model manifest ${url} has no formatVersion: not an msir model manifest.`);
+  try {
+    parseManifest(json);
+  } catch (err) {
+    throw new DetectorError('invalid-manifest', `The model manifest ${url} is invalid: ${(err as Error).message}`);
   }
 }
 

@@ -83,6 +83,9 @@ export class Segmenter {
       this.quiet = 0;
     } else if (p < this.neg) {
       this.quiet++;
+    } else {
+      // Ambiguous frames neither end the utterance nor count as speech, but stay inside it.
+      this.lastSpeechFrame = i;
     }
     if (this.quiet >= this.redemptionFrames) {
       events.push(this.close(Math.min(i + 1, this.lastSpeechFrame + 1 + this.postFrames), false));

@@ -1,3 +1,241 @@
-// Demo page entry (grows into the live detector UI).
-const status = document.querySelector<HTMLParagraphElement>('#status');
-if (status) status.textContent = 'Ready.';
+// Live demo page: microphone → Detector (worker) → level meter, spectrogram, emotion lanes, attention,
+// readouts; plus a file drop that runs the same detector on a local clip.
+import { loadAudio } from '../../audio/load.ts';
+import { CaptureError, openMicrophone } from '../../audio/capture/errors.ts';
+import { Detector, DetectorError, type Detection, type DetectionStream, type ListenMode } from '../../detector/index.ts';
+import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
+import { AttentionMap, EmotionLanes, LevelMeter, Spectrogram } from './charts.ts';
+import { chooseModel } from './model-choice.ts';
+import { renderModelCard } from './model-card.ts';
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`#${id} missing from index.html`);
+  return e as T;
+};
+
+const ui = {
+  start: $<HTMLButtonElement>('start'),
+  stop: $<HTMLButtonElement>('stop'),
+  resume: $<HTMLButtonElement>('resume'),
+  mode: $<HTMLSelectElement>('mode'),
+  state: $<HTMLSpanElement>('state'),
+  status: $<HTMLParagraphElement>('status'),
+  message: $<HTMLParagraphElement>('message'),
+  latest: $<HTMLTableElement>('latest'),
+  readout: $<HTMLParagraphElement>('readout'),
+  drop: $<HTMLElement>('drop'),
+  file: $<HTMLInputElement>('file'),
+  fileResult: $<HTMLDivElement>('file-result'),
+  card: $<HTMLDivElement>('model-card'),
+};
+
+/** What the e2e tests and the latency bench read (no audio in here, only results). */
+export interface DemoHandle {
+  detector: Detector | null;
+  detections: Array<Detection & { latencyMs?: number }>;
+  errors: Array<{ code: string; message: string }>;
+  levelFrames: number;
+  fileResult: Detection | null;
+  ready: boolean;
+}
+const handle: DemoHandle = { detector: null, detections: [], errors: [], levelFrames: 0, fileResult: null, ready: false };
+(window as unknown as { msirDemo: DemoHandle }).msirDemo = handle;
+
+function showMessage(text: string | null, kind: 'error' | 'info' = 'error', code?: string): void {
+  ui.message.hidden = !text;
+  ui.message.textContent = text ?? '';
+  ui.message.dataset['kind'] = kind;
+  if (code) ui.message.dataset['code'] = code;
+  else delete ui.message.dataset['code'];
+}
+
+function reportError(err: unknown): void {
+  const code = err instanceof DetectorError || err instanceof CaptureError ? err.code : 'error';
+  const message = err instanceof Error ? err.message : String(err);
+  handle.errors.push({ code, message });
+  showMessage(message, 'error', code);
+}
+
+function renderLatest(d: Detection, target: HTMLTableElement): void {
+  target.replaceChildren();
+  for (const e of EMOTIONS) {
+    const tr = document.createElement('tr');
+    const { probability, positive } = d.emotions[e];
+    tr.innerHTML = `<th>${e}</th><td>${probability.toFixed(3)}</td><td class="${positive ? 'pos' : ''}">${positive ? 'positive' : 'negative'}</td>`;
+    tr.dataset['emotion'] = e;
+    tr.dataset['probability'] = String(probability);
+    tr.dataset['positive'] = String(positive);
+    target.append(tr);
+  }
+}
+
+async function boot(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const choice = await chooseModel(params);
+  const backendParam = params.get('backend');
+  const backend = backendParam === 'webgpu' || backendParam === 'webgl' || backendParam === 'wasm' || backendParam === 'cpu' ? backendParam : 'auto';
+  ui.status.textContent = `Loading the model ${choice.model}…`;
+  let detector: Detector;
+  try {
+    detector = await Detector.create({ model: choice.model, wav2vec2: choice.wav2vec2, backend });
+  } catch (err) {
+    if (choice.wav2vec2 && err instanceof DetectorError && err.code === 'wav2vec2-unavailable') {
+      showMessage(`${err.message} Falling back to the CR+LLD model.`, 'info', err.code);
+      detector = await Detector.create({ model: '/models/msir-default/', wav2vec2: false, backend });
+    } else throw err;
+  }
+  if (choice.fallback) showMessage(choice.fallback, 'info');
+  handle.detector = detector;
+  const info = detector.info;
+  const w2v = info.wav2vec2.used ? `${info.wav2vec2.name} (${info.wav2vec2.device}, ${info.wav2vec2.dtype})` : 'not used (CR+LLD model)';
+  renderModelCard(ui.card, info.manifest, { backend: info.backend, wav2vec2: w2v });
+  const thresholds = Object.fromEntries(EMOTIONS.map((e) => [e, info.manifest.thresholds[info.manifest.emotions.indexOf(e)] ?? 0.5])) as Record<Emotion, number>;
+
+  const meter = new LevelMeter($('level'));
+  const spectrogram = new Spectrogram($('spectrogram'));
+  const lanes = new EmotionLanes($('lanes'), thresholds);
+  const attention = new AttentionMap($('attention'));
+  let session: DetectionStream | null = null;
+  let media: MediaStream | null = null;
+  const latencies: number[] = [];
+
+  const readout = (extra = ''): void => {
+    const last = latencies.at(-1);
+    const mean = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : NaN;
+    ui.readout.textContent =
+      `backend ${info.backend}${info.backendNotes.length ? ` (skipped: ${info.backendNotes.join('; ')})` : ''} · branches ${info.branches.join('+')}` +
+      (last !== undefined ? ` · latency ${last.toFixed(0)} ms (mean ${mean.toFixed(0)} ms over ${latencies.length})` : '') +
+      extra;
+  };
+  readout();
+
+  const setState = (s: string, vad?: string): void => {
+    ui.state.textContent = vad ? `${s} · VAD ${vad}` : s;
+    ui.state.dataset['state'] = s;
+  };
+  setState('idle');
+
+  const stopAll = async (): Promise<void> => {
+    const s = session;
+    session = null;
+    await s?.stop();
+    media?.getTracks().forEach((t) => t.stop());
+    media = null;
+    ui.start.disabled = false;
+    ui.stop.disabled = true;
+    ui.resume.hidden = true;
+    ui.mode.disabled = false;
+  };
+
+  ui.start.addEventListener('click', async () => {
+    showMessage(null);
+    ui.start.disabled = true;
+    ui.mode.disabled = true;
+    // Created inside the click: the autoplay policy lets a gesture start audio.
+    const audioContext = new AudioContext({ latencyHint: 'interactive' });
+    try {
+      media = await openMicrophone();
+      const mode = ui.mode.value as ListenMode;
+      lanes.clear();
+      session = await detector.listen(media, { mode, audioContext });
+      ui.stop.disabled = false;
+      session.addEventListener('level', (ev) => {
+        const frames = ev.detail;
+        handle.levelFrames += frames.length;
+        spectrogram.push(frames);
+        const last = frames.at(-1);
+        if (last) meter.draw(last.rmsDb, last.speech);
+      });
+      session.addEventListener('state', (ev) => {
+        setState(ev.detail.state, ev.detail.vad);
+        if (ev.detail.message) showMessage(ev.detail.message, 'info');
+        else if (ev.detail.state === 'listening' && ui.message.dataset['kind'] === 'info' && ui.message.textContent?.startsWith('Paused')) showMessage(null);
+      });
+      session.addEventListener('detection', (ev) => {
+        const d = ev.detail;
+        handle.detections.push(d);
+        if (handle.detections.length > 2000) handle.detections.splice(0, 1000);
+        latencies.push(d.latencyMs);
+        if (latencies.length > 100) latencies.shift();
+        lanes.add(d);
+        attention.draw(d);
+        renderLatest(d, ui.latest);
+        readout(` · features ${d.timings.featuresMs.toFixed(0)} ms, model ${d.timings.modelMs.toFixed(0)} ms${d.timings.sslMs > 0.5 ? `, wav2vec2 ${d.timings.sslMs.toFixed(0)} ms` : ''}`);
+      });
+      session.addEventListener('error', (ev) => {
+        reportError(ev.detail);
+        if (ev.detail.code === 'audio-context-suspended') ui.resume.hidden = false;
+        if (ev.detail.code === 'device-lost') void stopAll();
+      });
+      ui.status.textContent = mode === 'utterance' ? 'Listening: speak a sentence, pause, and the result appears.' : 'Listening: results update every second.';
+    } catch (err) {
+      reportError(err);
+      await audioContext.close().catch(() => undefined);
+      await stopAll();
+    }
+  });
+
+  ui.stop.addEventListener('click', () => {
+    void stopAll().then(() => {
+      setState('stopped');
+      ui.status.textContent = 'Stopped.';
+    });
+  });
+
+  ui.resume.addEventListener('click', async () => {
+    try {
+      await session?.resume();
+      ui.resume.hidden = true;
+      showMessage(null);
+    } catch (err) {
+      reportError(err);
+    }
+  });
+
+  const runFile = async (file: File): Promise<void> => {
+    showMessage(null);
+    ui.fileResult.textContent = `Analysing ${file.name}…`;
+    try {
+      const audio = await loadAudio(new Uint8Array(await file.arrayBuffer()));
+      const d = await detector.detect(audio, 16000);
+      handle.fileResult = d;
+      const table = document.createElement('table');
+      table.className = 'latest';
+      renderLatest(d, table);
+      const head = document.createElement('p');
+      head.textContent = `${file.name}: ${(audio.length / 16000).toFixed(2)} s, features ${d.timings.featuresMs.toFixed(0)} ms, model ${d.timings.modelMs.toFixed(0)} ms`;
+      ui.fileResult.replaceChildren(head, table);
+      ui.fileResult.dataset['probabilities'] = JSON.stringify(EMOTIONS.map((e) => d.emotions[e].probability));
+      attention.draw(d);
+    } catch (err) {
+      ui.fileResult.textContent = '';
+      reportError(err);
+    }
+  };
+  ui.file.addEventListener('change', () => {
+    const f = ui.file.files?.[0];
+    if (f) void runFile(f);
+  });
+  ui.drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    ui.drop.classList.add('over');
+  });
+  ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
+  ui.drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    ui.drop.classList.remove('over');
+    const f = e.dataTransfer?.files[0];
+    if (f) void runFile(f);
+  });
+
+  ui.start.disabled = false;
+  ui.status.textContent = 'Ready. Press Start and allow the microphone, or drop a clip below.';
+  handle.ready = true;
+}
+
+boot().catch((err: unknown) => {
+  reportError(err);
+  ui.status.textContent = 'The detector could not start.';
+  ui.card.textContent = 'No model loaded.';
+});
