@@ -28,7 +28,7 @@ export function configureLocalOnly(wasmPaths?: OrtWasmPaths): void {
     wasm.proxy = false;
   } else if (!IS_NODE && !configured && wasm) {
     const paths = wasm.wasmPaths;
-    const leaks = typeof paths === 'string' ? !isSameOrigin(paths) : paths ? !isSameOrigin(paths.mjs ?? '') || !isSameOrigin(paths.wasm ?? '') : true;
+    const leaks = typeof paths === 'string' ? !isSameOrigin(paths) : paths ? !isSameOrigin(String(paths.mjs ?? '')) || !isSameOrigin(String(paths.wasm ?? '')) : true;
     if (leaks) throw new Error('configureLocalOnly: onnxruntime-web WASM paths must be same-origin in the browser');
   }
   configured = true;
