@@ -40,14 +40,10 @@ async function runSsl(opts: Wav2Vec2LoadOptions, audio: number[] | { url: string
   }
 }
 
-async function gpuInfo(): Promise<{ adapter: boolean; shaderF16: boolean; description: string }> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: Set<string>; info?: { vendor: string; architecture: string; description: string } } | null> } }).gpu;
+async function gpuInfo(): Promise<{ adapter: boolean; shaderF16: boolean }> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ features: { has(f: string): boolean } } | null> } }).gpu;
   const adapter = gpu ? await gpu.requestAdapter() : null;
-  return {
-    adapter: adapter !== null,
-    shaderF16: adapter?.features.has('shader-f16') ?? false,
-    description: adapter?.info ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim() : '',
-  };
+  return { adapter: adapter !== null, shaderF16: adapter?.features.has('shader-f16') ?? false };
 }
 
 Object.assign(globalThis, { runSsl, gpuInfo });
