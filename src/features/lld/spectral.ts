@@ -149,12 +149,13 @@ export class SpectralFeatures {
       out[o++] = ((BINS * sfp - this.sumF * total) / den) * (BINS - 1);
     }
 
-    // psySharpness.
+    // psySharpness. openSMILE sums it in a float32 accumulator; on steady tones (tiny column range) the
+    // difference to a float64 sum is visible, so round like it does.
     {
       let s = 0;
       if (total > 0) {
-        for (let k = 1; k <= BINS; k++) s += this.sharpWeight[k]! * P[k]!;
-        s = (0.11 * s) / total;
+        for (let k = 1; k <= BINS; k++) s = Math.fround(s + Math.fround(this.sharpWeight[k]! * P[k]!));
+        s = 0.11 * Math.fround(s / total);
       }
       out[o++] = s;
     }
@@ -170,7 +171,7 @@ export class SpectralFeatures {
         const c = P[k + 1]!;
         const d = P[k + 2]!;
         if ((p > a && p > b && p > c && p > d) || (p < a && p < b && p < c && p < d)) {
-          if (last >= 0) sum += Math.abs(p - last);
+          if (last >= 0) sum = Math.fround(sum + Math.fround(Math.abs(p - last))); // float32 accumulator, as openSMILE
           last = p;
         }
       }

@@ -5,6 +5,8 @@ import { AudioError } from '../../../src/audio/errors.ts';
 import { extractLld, lldFrameTimes } from '../../../src/features/lld/index.ts';
 import { LLD_ALL_NAMES, LLD_CSV_NAMES, LLD_DELTA2_NAMES } from '../../../src/features/lld/names.ts';
 import { LLD_DIMS } from '../../../src/features/types.ts';
+import { RealFft } from '../../../src/features/fft.ts';
+import { hamming } from '../../../src/features/windows.ts';
 import { listReferenceClips, readLldCsv, readPcm16Wav } from './reference.ts';
 
 const CSV_COLS = 130;
@@ -15,29 +17,82 @@ function range(a: number, b: number): number[] {
   return Array.from({ length: b - a }, (_, i) => a + i);
 }
 
-/** Worst |ours − openSMILE| per column relative to the tolerance. The tolerance is 1e-3 × the column's range in the
- *  file, plus the CSV's own print precision (7 significant digits: 1e-6 × |value|), without which a constant
- *  column (range 0) or a near-constant one (a steady tone) could only be matched to digits the file doesn't hold. */
-function compare(ours: Float32Array, ref: Float64Array, rows: number): Array<{ col: number; row: number; ratio: number }> {
-  const out = [];
+/** 0-based columns of the four spectral roll-offs and their deltas. */
+const ROLLOFF_COLS = new Set([38, 39, 40, 41, 103, 104, 105, 106]);
+
+/** Relative distance below which a roll-off threshold counts as a near-tie (see rolloffTieRows). */
+const TIE_MARGIN = 1e-6;
+
+/** The roll-off is a step function of the cumulative power: where some cumulative sum lies within ~1e-6
+ *  of r·total (an isolated ±1 LSB in digital silence makes the spectrum exactly flat and the tie exact),
+ *  openSMILE's answer, bin k or k+1, is decided by the rounding noise of its float32 FFT, which a float64
+ *  FFT cannot reproduce. Returns the output rows whose smoothing (±1) or delta (±2 more) window reaches
+ *  such a 20 ms frame; there the roll-off columns may differ by one bin (31.25 Hz) and are checked only
+ *  against that bound. On the 18 reference clips this exempts 7 frames. */
+function rolloffTieRows(x: Float32Array, rows: number): Set<number> {
+  const fft = new RealFft(512);
+  const win = hamming(320);
+  const frame = new Float64Array(320);
+  const power = new Float64Array(257);
+  const out = new Set<number>();
+  for (let t = 0; t * 160 + 320 <= x.length; t++) {
+    for (let i = 0; i < 320; i++) frame[i] = Math.fround(((x[t * 160 + i]! * 32768) / 32767) * win[i]!);
+    const mag = fft.magnitude(frame);
+    let total = 0;
+    for (let k = 1; k <= 256; k++) total += power[k] = Math.fround(Math.fround(mag[k]!) ** 2);
+    if (total === 0) continue; // silence: every threshold is 0 ≥ 0 at bin 1 in both implementations
+    let near = false;
+    for (const r of [0.25, 0.5, 0.75, 0.9]) {
+      let cum = 0;
+      for (let k = 1; k <= 256 && !near; k++) {
+        cum += power[k]!;
+        near = Math.abs(cum - r * total) <= TIE_MARGIN * total;
+      }
+    }
+    if (near) for (let r = t - 3; r <= t + 3; r++) if (r >= 0 && r < rows) out.add(r);
+  }
+  return out;
+}
+
+interface Worst {
+  col: number;
+  row: number;
+  ratio: number;
+}
+
+/** Worst |ours − openSMILE| per column relative to its tolerance: 1e-3 × the column's range in the file, plus a
+ *  floor of 1e-6 × the largest |value| of the underlying LLD column. The floor is the precision the reference
+ *  carries (openSMILE computes in float32 and prints 7 significant digits); without it a constant or
+ *  near-constant column (a steady tone: range ~1e-4 of its value) could only be matched below that precision. */
+function compare(ours: Float32Array, ref: Float64Array, rows: number, skip: Set<number>): { worst: Worst[]; skipped: number } {
+  const worst: Worst[] = [];
+  let skipped = 0;
   for (const c of AB_COLS) {
+    const lld = c % 65;
     let lo = Infinity;
     let hi = -Infinity;
+    let mag = 0;
     for (let r = 0; r < rows; r++) {
       const v = ref[r * CSV_COLS + c]!;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
+      mag = Math.max(mag, Math.abs(ref[r * CSV_COLS + lld]!));
     }
-    let worst = { col: c, row: -1, ratio: 0 };
+    const tol = 1e-3 * (hi - lo) + 1e-6 * mag + 1e-30;
+    let w: Worst = { col: c, row: -1, ratio: 0 };
     for (let r = 0; r < rows; r++) {
-      const want = ref[r * CSV_COLS + c]!;
-      const diff = Math.abs(ours[r * LLD_DIMS + c]! - want);
-      const tol = 1e-3 * (hi - lo) + 1e-6 * Math.abs(want) + 1e-30;
-      if (diff / tol > worst.ratio) worst = { col: c, row: r, ratio: diff / tol };
+      const diff = Math.abs(ours[r * LLD_DIMS + c]! - ref[r * CSV_COLS + c]!);
+      if (ROLLOFF_COLS.has(c) && skip.has(r)) {
+        // Near-tie rows: still bounded by one FFT bin.
+        if (diff > 31.25) w = { col: c, row: r, ratio: Infinity };
+        skipped++;
+        continue;
+      }
+      if (diff / tol > w.ratio) w = { col: c, row: r, ratio: diff / tol };
     }
-    out.push(worst);
+    worst.push(w);
   }
-  return out;
+  return { worst, skipped };
 }
 
 describe('extractLld vs openSMILE ComParE_2016, groups A and B', () => {
@@ -50,7 +105,11 @@ describe('extractLld vs openSMILE ComParE_2016, groups A and B', () => {
       expect(data.every(Number.isFinite)).toBe(true);
       const times = lldFrameTimes(rows);
       for (let r = 0; r < rows; r++) expect(Math.abs(times[r]! - ref.times[r]!)).toBeLessThan(1e-6);
-      const bad = compare(data, ref.values, rows)
+      const x = readPcm16Wav(clip.wav);
+      const { worst, skipped } = compare(data, ref.values, rows, rolloffTieRows(x, rows));
+      // The exemption must stay rare: a few rows, and only in the roll-off columns.
+      expect(skipped).toBeLessThanOrEqual(8 * 7 * 3); // ≤ 3 near-tie frames × 7 rows × 8 columns
+      const bad = worst
         .filter((w) => w.ratio > 1)
         .map((w) => `${LLD_CSV_NAMES[w.col]} row ${w.row}: ${w.ratio.toFixed(2)}× tolerance`);
       expect(bad).toEqual([]);
