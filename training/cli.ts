@@ -5,6 +5,7 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, () => Promise<CommandModule>> = {
   features: () => import('./commands/features.ts'),
+  eval: () => import('./commands/eval.ts'),
   models: () => import('./commands/models.ts'),
 };
 

@@ -1,0 +1,102 @@
+// A tiny real baseline run: real EmoDB clips in a temporary shared-layout corpus → trainLinear →
+// model folder → loadPredictor / `msir eval` reproduce the trainer's test numbers.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSharedMetadata } from '../../src/eval/corpus/index.ts';
+import { EMOTIONS } from '../../src/model/emotions.ts';
+import { loadPredictor } from '../../src/model/load.ts';
+import { trainLinear, type TrainLinearResult } from '../../training/baseline/train.ts';
+import { evaluateModel, type EvalOutput } from '../../training/commands/eval.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const emodbDir = path.resolve(repoRoot, '../shared/corpora/emodb');
+const tmp = mkdtempSync(path.join(tmpdir(), 'msir-baseline-'));
+const corpus = path.join(tmp, 'toy');
+const modelDir = path.join(tmp, 'model');
+const cacheDir = path.join(tmp, 'cache');
+let trained: TrainLinearResult;
+
+beforeAll(async () => {
+  // 2 clips per 4-class emotion and speaker (shortest first): train 03+10, val 12, test 15; plus 2 boredom clips.
+  const { clips } = parseSharedMetadata(readFileSync(path.join(emodbDir, 'metadata.csv'), 'utf8'));
+  const rows = ['file,corpus,speaker,gender,emotion,intensity,text,language,duration_s,split'];
+  const split: Record<string, string> = { emodb03: 'train', emodb10: 'train', emodb12: 'val', emodb15: 'test' };
+  const meta = readFileSync(path.join(emodbDir, 'metadata.csv'), 'utf8').split('\n');
+  mkdirSync(path.join(corpus, 'audio'), { recursive: true });
+  for (const speaker of Object.keys(split)) {
+    for (const emotion of ['happy', 'neutral', 'sad', 'angry', 'boredom']) {
+      const pick = clips
+        .filter((c) => c.speaker === speaker && c.emotion === emotion)
+        .map((c) => ({ c, dur: Number(meta.find((l) => l.startsWith(`${c.path},`))!.split(',')[8]) }))
+        .sort((a, b) => a.dur - b.dur)
+        .slice(0, emotion === 'boredom' ? 1 : 2);
+      for (const { c } of pick) {
+        const name = path.basename(c.path);
+        symlinkSync(path.join(emodbDir, c.path), path.join(corpus, 'audio', name));
+        rows.push(`audio/${name},toy,${speaker},x,${emotion},,t,de,0,${split[speaker]}`);
+      }
+    }
+  }
+  writeFileSync(path.join(corpus, 'metadata.csv'), rows.join('\n') + '\n');
+  trained = await trainLinear({ corpora: [corpus], out: modelDir, cacheDir, cGrid: [0.01, 1], workers: 2, log: () => {} });
+}, 120_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('linear baseline', () => {
+  it('writes a loadable model folder with val thresholds and test metrics', async () => {
+    expect(trained.manifest.training.clips).toEqual({ train: 16, val: 8, test: 8 });
+    const manifest = JSON.parse(readFileSync(path.join(modelDir, 'manifest.json'), 'utf8'));
+    expect(manifest.arch).toBe('linear');
+    expect(manifest.thresholds).toHaveLength(4);
+    expect(manifest.normalisation.functionals.mean).toHaveLength(780);
+    expect(manifest.metrics.test.n).toBe(8);
+    const predictor = await loadPredictor(modelDir);
+    expect(predictor.manifest.name).toBe('model');
+    expect(trained.val.n).toBe(8);
+    expect(Object.keys(manifest.training.C)).toEqual([...EMOTIONS]);
+  });
+
+  it('evaluateModel reproduces the trainer test numbers and lists clips outside the 4 classes', async () => {
+    const out: EvalOutput = await evaluateModel({ model: modelDir, corpora: [corpus], split: 'test', cacheDir });
+    expect(out.n).toBe(8);
+    expect(out.excluded).toEqual({ boredom: 1 });
+    expect(out.summary.uar).toBeCloseTo(trained.test!.summary.uar, 10);
+    expect(out.summary.f1).toBeCloseTo(trained.test!.summary.f1, 10);
+    for (const e of EMOTIONS) expect(out.perEmotion[e].confusion).toEqual(trained.test!.perEmotion[e].confusion);
+    for (const c of out.clips) {
+      for (const e of EMOTIONS) expect(c.positive[e]).toBe(c.probabilities[e] >= out.thresholds[e]);
+    }
+  });
+
+  it('`msir eval` prints the table and writes the JSON report', async () => {
+    const json = path.join(tmp, 'eval.json');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(repoRoot, 'training/bin.mjs'), 'eval', '--model', modelDir, '--corpus', corpus, '--cache', cacheDir, '--json', json],
+      { cwd: repoRoot },
+    );
+    expect(stdout).toMatch(/happy\s+[\d.—]+/);
+    expect(stdout).toContain('not scored (outside the 4 classes): 1 (boredom 1)');
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.summary.uar).toBeCloseTo(trained.test!.summary.uar, 6);
+    expect(report.summary.f1).toBeCloseTo(trained.test!.summary.f1, 6);
+    expect(report.clips).toHaveLength(8);
+    expect(Object.keys(report.clips[0].probabilities)).toEqual([...EMOTIONS]);
+  });
+
+  it('`msir eval` fails clearly on bad arguments', async () => {
+    const run = promisify(execFile);
+    await expect(run(process.execPath, [path.join(repoRoot, 'training/bin.mjs'), 'eval', '--corpus', corpus])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--model is required/),
+    });
+    await expect(run(process.execPath, [path.join(repoRoot, 'training/bin.mjs'), 'eval', '--model', path.join(tmp, 'nope'), '--corpus', corpus])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/manifest\.json/),
+    });
+  });
+});

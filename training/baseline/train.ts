@@ -1,0 +1,219 @@
+// Trains the linear baseline as the paper's reference: utterance functionals of the project's LLDs →
+// z-score (train split) → class-balanced L2 logistic regression per emotion, C chosen per emotion on
+// val (UAR at the val-chosen threshold). Writes a model folder: manifest.json (arch 'linear') + linear.json.
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clip } from '../../src/eval/corpus/index.ts';
+import { chooseThresholds, evaluate, type EvalReport } from '../../src/eval/metrics.ts';
+import { LLD_COUNT, LOGMEL_BANDS } from '../../src/features/types.ts';
+import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
+import type { ModelManifest } from '../../src/model/manifest.ts';
+import { FUNCTIONAL_NAMES, FUNCTIONALS_DIM, FUNCTIONALS_VERSION, utteranceFunctionals } from '../../src/model/linear/functionals.ts';
+import { LINEAR_WEIGHTS_FILE, linearForward, type LinearWeights } from '../../src/model/linear/model.ts';
+import { extractAll } from '../data/cache.ts';
+import { labelled, loadCorpora } from '../data/corpus.ts';
+import { balancedWeights, fitLogistic } from './logreg.ts';
+
+export interface TrainLinearOptions {
+  corpora: string[];
+  /** Model folder to write (created). */
+  out: string;
+  name?: string;
+  cacheDir?: string;
+  workers?: number;
+  /** Regularisation grid (liblinear's C); default 10^-4 … 10^1. */
+  cGrid?: number[];
+  /** Used only to pick validation speakers when a corpus has no val split (e.g. IEMOCAP). */
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export interface TrainLinearResult {
+  manifest: ModelManifest;
+  val: EvalReport;
+  test: EvalReport | null;
+  seconds: { features: number; fit: number };
+}
+
+const LICENCES: Record<string, string> = {
+  ravdess: 'CC BY-NC-SA 4.0 (non-commercial): Livingstone & Russo (2018), PLoS ONE 13(5): e0196391',
+  emodb: 'free for research, TU Berlin: Burkhardt et al. (2005), Interspeech',
+  iemocap: 'IEMOCAP release licence (research only, USC SAIL): Busso et al. (2008)',
+};
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: import.meta.dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Deterministic PRNG (mulberry32) for the val-speaker draw. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type LabelledClip = Clip & { label: Emotion };
+
+/** Train/val/test by the corpora's split; a corpus without val gives ~1/8 of its train speakers to val. */
+export function splitClips(clips: LabelledClip[], seed: number): { train: LabelledClip[]; val: LabelledClip[]; test: LabelledClip[] } {
+  const train = clips.filter((c) => c.split === 'train');
+  const val = clips.filter((c) => c.split === 'val');
+  const test = clips.filter((c) => c.split === 'test');
+  const corpora = [...new Set(train.map((c) => c.corpus))];
+  const rand = rng(seed);
+  const moved = new Set<string>();
+  for (const corpus of corpora) {
+    if (val.some((c) => c.corpus === corpus)) continue;
+    const speakers = [...new Set(train.filter((c) => c.corpus === corpus).map((c) => c.speaker))].sort();
+    const k = Math.max(1, Math.round(speakers.length / 8));
+    if (speakers.length < 2) continue;
+    for (let i = 0; i < k; i++) {
+      const idx = Math.floor(rand() * speakers.length);
+      moved.add(speakers.splice(idx, 1)[0]);
+    }
+  }
+  return {
+    train: train.filter((c) => !moved.has(c.speaker)),
+    val: [...val, ...train.filter((c) => moved.has(c.speaker))],
+    test,
+  };
+}
+
+/** Column means and stds (population); near-constant columns get std 1 so they stay finite. */
+export function fitZScore(rows: Float32Array[], dim: number): { mean: number[]; std: number[] } {
+  const mean = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  for (const r of rows) for (let j = 0; j < dim; j++) mean[j] += r[j];
+  for (let j = 0; j < dim; j++) mean[j] /= rows.length;
+  for (const r of rows) for (let j = 0; j < dim; j++) sq[j] += (r[j] - mean[j]) ** 2;
+  const std = Array.from(sq, (v, j) => {
+    const s = Math.sqrt(v / rows.length);
+    return Number.isFinite(s) && s > 1e-8 * Math.max(1, Math.abs(mean[j])) ? s : 1;
+  });
+  return { mean: Array.from(mean), std };
+}
+
+function design(rows: Float32Array[], norm: { mean: number[]; std: number[] }): Float64Array {
+  const d = FUNCTIONALS_DIM;
+  const X = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < d; j++) X[i * d + j] = (r[j] - norm.mean[j]) / norm.std[j];
+  });
+  return X;
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '—');
+
+export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinearResult> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const cGrid = opts.cGrid ?? [1e-4, 1e-3, 1e-2, 1e-1, 1, 10];
+  const seed = opts.seed ?? 1;
+  const all = labelled(await loadCorpora(opts.corpora)) as LabelledClip[];
+  const { train, val, test } = splitClips(all, seed);
+  if (train.length === 0) throw new Error('no training clips (no clip has split "train" in the 4-class subset)');
+  if (val.length === 0) throw new Error('no validation clips: need a val split or several train speakers');
+  log(`baseline: ${train.length} train, ${val.length} val, ${test.length} test clips (4-class subset)`);
+
+  let t0 = performance.now();
+  const feats = await extractAll([...train, ...val, ...test], { cacheDir: opts.cacheDir, workers: opts.workers });
+  const featureSec = (performance.now() - t0) / 1000;
+  const keep = (cs: LabelledClip[]): LabelledClip[] => cs.filter((c) => feats.has(c.id));
+  const [tr, va, te] = [keep(train), keep(val), keep(test)];
+  const fx = (cs: LabelledClip[]): Float32Array[] => cs.map((c) => utteranceFunctionals(feats.get(c.id)!.features));
+
+  t0 = performance.now();
+  const Ftr = fx(tr);
+  const Fva = fx(va);
+  const Fte = fx(te);
+  const norm = fitZScore(Ftr, FUNCTIONALS_DIM);
+  const Xtr = design(Ftr, norm);
+  const Xva = design(Fva, norm);
+  const d = FUNCTIONALS_DIM;
+  const weights: number[][] = [];
+  const bias: number[] = [];
+  const chosenC: number[] = [];
+  const grid: Record<string, Record<string, number>> = {};
+  const valScore = (X: Float64Array, n: number, w: Float64Array, b: number): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let z = b;
+      for (let j = 0; j < d; j++) z += w[j] * X[i * d + j];
+      out[i] = 1 / (1 + Math.exp(-z));
+    }
+    return out;
+  };
+  const vaLabels = va.map((c) => c.label);
+  for (const [k, emotion] of EMOTIONS.entries()) {
+    const y = Uint8Array.from(tr, (c) => (c.label === emotion ? 1 : 0));
+    const s = balancedWeights(y);
+    let best: { uar: number; C: number; w: Float64Array; b: number } | null = null;
+    grid[emotion] = {};
+    for (const C of cGrid) {
+      const fit = fitLogistic(Xtr, tr.length, d, y, s, { lambda: 1 / (C * tr.length) });
+      const p = valScore(Xva, va.length, fit.w, fit.b);
+      // UAR of this emotion on val at its val-chosen threshold
+      const probs = Array.from(p, (v) => EMOTIONS.map((_, kk) => (kk === k ? v : 0)));
+      const t = chooseThresholds(probs, vaLabels)[k];
+      const uar = evaluate(probs, vaLabels, EMOTIONS.map((_, kk) => (kk === k ? t : 0.5))).perEmotion[emotion].uar;
+      grid[emotion][String(C)] = Number(uar.toFixed(2));
+      if (!best || uar > best.uar + 1e-9) best = { uar, C, w: fit.w, b: fit.b };
+    }
+    weights.push(Array.from(best!.w));
+    bias.push(best!.b);
+    chosenC.push(best!.C);
+    log(`baseline: ${emotion.padEnd(7)} C=${best!.C} val UAR ${fmt(best!.uar)} (grid ${cGrid.map((C) => `${C}:${fmt(grid[emotion][String(C)])}`).join(' ')})`);
+  }
+  const lw: LinearWeights = { formatVersion: 1, functionalsVersion: FUNCTIONALS_VERSION, dim: d, weights, bias };
+  const predictAll = (F: Float32Array[]): Float32Array[] => F.map((f) => linearForward(f, norm, lw));
+  const pVa = predictAll(Fva);
+  const thresholds = chooseThresholds(pVa, vaLabels);
+  const valReport = evaluate(pVa, vaLabels, thresholds);
+  const testReport = te.length ? evaluate(predictAll(Fte), te.map((c) => c.label), thresholds) : null;
+  const fitSec = (performance.now() - t0) / 1000;
+  log(`baseline: val UAR ${fmt(valReport.summary.uar)} F1 ${fmt(valReport.summary.f1)}` +
+    (testReport ? `; test UAR ${fmt(testReport.summary.uar)} F1 ${fmt(testReport.summary.f1)} (${te.length} clips)` : ''));
+
+  const corpusNames = [...new Set(all.map((c) => c.corpus))];
+  const summary = (r: EvalReport) => ({ n: r.n, ...r.summary, fourClassUar: r.fourClassUar, perEmotion: r.perEmotion });
+  const manifest: ModelManifest = {
+    formatVersion: 1,
+    name: opts.name ?? path.basename(path.resolve(opts.out)),
+    arch: 'linear',
+    branches: ['lld'],
+    inputs: { lld: '2d' },
+    features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: LOGMEL_BANDS, lldCount: LLD_COUNT },
+    normalisation: { functionals: norm },
+    emotions: [...EMOTIONS],
+    thresholds,
+    encoder: null,
+    training: {
+      corpora: corpusNames.map((name) => ({ name, licence: LICENCES[name] ?? "unknown: see the corpus's own terms" })),
+      seed,
+      commit: gitCommit(),
+      date: new Date().toISOString(),
+      classifier: 'L2 logistic regression per emotion, class-balanced, L-BFGS; C per emotion chosen on val',
+      functionals: { version: FUNCTIONALS_VERSION, names: [...FUNCTIONAL_NAMES], columns: 'LLD 0–64 and Δ 65–129', dim: d },
+      C: Object.fromEntries(EMOTIONS.map((e, k) => [e, chosenC[k]])),
+      valUarGrid: grid,
+      clips: { train: tr.length, val: va.length, test: te.length },
+      note: 'Models trained on RAVDESS inherit its non-commercial licence (CC BY-NC-SA 4.0).',
+    },
+    metrics: { val: summary(valReport), ...(testReport ? { test: summary(testReport) } : {}) },
+  };
+  const out = path.resolve(opts.out);
+  await mkdir(out, { recursive: true });
+  await writeFile(path.join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  await writeFile(path.join(out, LINEAR_WEIGHTS_FILE), JSON.stringify(lw));
+  log(`baseline: wrote ${out} (features ${featureSec.toFixed(1)} s, fit ${fitSec.toFixed(1)} s)`);
+  return { manifest, val: valReport, test: testReport, seconds: { features: featureSec, fit: fitSec } };
+}

@@ -1,0 +1,215 @@
+// `msir eval --model DIR --corpus DIR [--corpus DIR…] [--split test] [--json OUT]`: run a model folder
+// (any arch, via loadPredictor) over corpus clips (features through the cache) and report the paper's
+// detection metrics. A corpus without a split column is evaluated whole; several --corpus pool.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CorpusError, type Clip, type Split } from '../../src/eval/corpus/index.ts';
+import { evaluate, type EvalReport } from '../../src/eval/metrics.ts';
+import { formatReport } from '../../src/eval/report.ts';
+import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
+import { loadPredictor } from '../../src/model/load.ts';
+import type { EmotionPredictor } from '../../src/model/predictor.ts';
+import { extractAll } from '../data/cache.ts';
+import { labelled, loadCorpora, selectSplit } from '../data/corpus.ts';
+
+const usage = `usage: msir eval --model DIR --corpus DIR [--corpus DIR…] [options]
+
+Evaluate a model folder (manifest.json + weights) on corpora in the shared layout (metadata.csv) or
+IEMOCAP's release layout, on the 4-class subset (happy, neutral, sad, angry).
+  --model DIR        model folder (e.g. public/models/msir-default)
+  --corpus DIR       corpus folder; repeat to pool corpora
+  --split NAME       train | val | test | all (default test); clips of a corpus without a split
+                     column are always included (cross-corpus evaluation)
+  --json FILE        write the full report, per-corpus reports and per-clip probabilities
+  --wav2vec2 DIR     wav2vec2 model folder (needed when the model has a w2v branch)
+  --cache DIR        feature cache folder (default .cache/features)
+  --workers N        feature extraction threads (default: all cores)
+  --sessions LIST    IEMOCAP only: sessions to load, e.g. 5 or 1,2,3,4`;
+
+export interface ClipResult {
+  id: string;
+  corpus: string;
+  speaker: string;
+  emotion: string;
+  label: Emotion;
+  /** Positive probability per emotion. */
+  probabilities: Record<Emotion, number>;
+  positive: Record<Emotion, boolean>;
+}
+
+export interface EvalOutput {
+  model: { dir: string; name: string; arch: string };
+  corpora: string[];
+  split: Split | 'all';
+  thresholds: Record<Emotion, number>;
+  n: number;
+  /** Clips outside the 4-class protocol, not scored (count per corpus emotion name). */
+  excluded: Record<string, number>;
+  /** Clips whose audio or features failed. */
+  failed: Array<{ id: string; error: string }>;
+  summary: EvalReport['summary'];
+  perEmotion: EvalReport['perEmotion'];
+  fourClassUar: number;
+  fourClassConfusion: number[][];
+  perCorpus: Record<string, EvalReport>;
+  clips: ClipResult[];
+  date: string;
+}
+
+/** Probabilities in EMOTIONS order from a prediction in manifest order. */
+function reorder(manifestEmotions: readonly Emotion[], values: ArrayLike<number>): number[] {
+  return EMOTIONS.map((e) => {
+    const k = manifestEmotions.indexOf(e);
+    if (k < 0) throw new Error(`the model does not detect "${e}" (its emotions: ${manifestEmotions.join(', ')})`);
+    return values[k];
+  });
+}
+
+export interface EvalOptions {
+  model: string;
+  corpora: string[];
+  split?: Split | 'all';
+  wav2vec2?: string;
+  cacheDir?: string;
+  workers?: number;
+  sessions?: number[];
+}
+
+/** Evaluate a model folder; the programmatic core of `msir eval`. */
+export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
+  const split = opts.split ?? 'test';
+  const predictor: EmotionPredictor = await loadPredictor(path.resolve(opts.model));
+  try {
+    const manifest = predictor.manifest;
+    const needsW2v = manifest.branches.includes('w2v');
+    if (needsW2v && !opts.wav2vec2) throw new Error(`model "${manifest.name}" has a wav2vec2 branch: pass --wav2vec2 DIR`);
+    const all = selectSplit(await loadCorpora(opts.corpora, { sessions: opts.sessions }), split);
+    const scored = labelled(all);
+    const excluded: Record<string, number> = {};
+    for (const c of all) if (c.label === null) excluded[c.emotion] = (excluded[c.emotion] ?? 0) + 1;
+    if (scored.length === 0) throw new CorpusError('empty', `no clips of the 4-class subset in split "${split}"`);
+    const failed: Array<{ id: string; error: string }> = [];
+    const feats = await extractAll(scored, {
+      cacheDir: opts.cacheDir,
+      workers: opts.workers,
+      wav2vec2: needsW2v ? opts.wav2vec2 : undefined,
+      onError: (clip: Clip, error: string) => failed.push({ id: clip.id, error }),
+    });
+    const thresholds = reorder(manifest.emotions, manifest.thresholds);
+    const clips: ClipResult[] = [];
+    const probs: number[][] = [];
+    for (const c of scored) {
+      const f = feats.get(c.id);
+      if (!f) continue;
+      const pred = await predictor.predict({ features: f.features, ...(f.w2v ? { w2v: f.w2v } : {}) });
+      const p = reorder(manifest.emotions, pred.probabilities);
+      probs.push(p);
+      clips.push({
+        id: c.id,
+        corpus: c.corpus,
+        speaker: c.speaker,
+        emotion: c.emotion,
+        label: c.label,
+        probabilities: Object.fromEntries(EMOTIONS.map((e, k) => [e, p[k]])) as Record<Emotion, number>,
+        positive: Object.fromEntries(EMOTIONS.map((e, k) => [e, p[k] >= thresholds[k]])) as Record<Emotion, boolean>,
+      });
+    }
+    if (clips.length === 0) throw new Error(`every clip failed (first: ${failed[0]?.id}: ${failed[0]?.error})`);
+    const report = evaluate(probs, clips.map((c) => c.label), thresholds);
+    const perCorpus: Record<string, EvalReport> = {};
+    for (const corpus of new Set(clips.map((c) => c.corpus))) {
+      const idx = clips.flatMap((c, i) => (c.corpus === corpus ? [i] : []));
+      perCorpus[corpus] = evaluate(idx.map((i) => probs[i]), idx.map((i) => clips[i].label), thresholds);
+    }
+    return {
+      model: { dir: path.resolve(opts.model), name: manifest.name, arch: manifest.arch },
+      corpora: opts.corpora.map((c) => path.resolve(c)),
+      split,
+      thresholds: Object.fromEntries(EMOTIONS.map((e, k) => [e, thresholds[k]])) as Record<Emotion, number>,
+      n: report.n,
+      excluded,
+      failed,
+      summary: report.summary,
+      perEmotion: report.perEmotion,
+      fourClassUar: report.fourClassUar,
+      fourClassConfusion: report.fourClassConfusion,
+      perCorpus,
+      clips,
+      date: new Date().toISOString(),
+    };
+  } finally {
+    predictor.dispose();
+  }
+}
+
+/** NaN (undefined rate) → null in JSON. */
+const jsonReplacer = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        model: { type: 'string' },
+        corpus: { type: 'string', multiple: true },
+        split: { type: 'string', default: 'test' },
+        json: { type: 'string' },
+        wav2vec2: { type: 'string' },
+        cache: { type: 'string' },
+        workers: { type: 'string' },
+        sessions: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`msir eval: ${err instanceof Error ? err.message : String(err)}\n\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const bad = (msg: string): number => {
+    process.stderr.write(`msir eval: ${msg}\n\n${usage}\n`);
+    return 2;
+  };
+  if (!values.model) return bad('--model is required');
+  if (!values.corpus?.length) return bad('at least one --corpus is required');
+  const split = values.split as string;
+  if (!['train', 'val', 'test', 'all'].includes(split)) return bad(`--split must be train, val, test or all (got "${split}")`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return bad('--workers must be a positive integer');
+  const sessions = values.sessions?.split(',').map(Number);
+  if (sessions && !sessions.every((s) => Number.isInteger(s) && s > 0)) return bad('--sessions must list session numbers, e.g. 1,2,3,4');
+
+  const out = await evaluateModel({
+    model: values.model,
+    corpora: values.corpus,
+    split: split as Split | 'all',
+    wav2vec2: values.wav2vec2,
+    cacheDir: values.cache,
+    workers,
+    sessions,
+  });
+  const report: EvalReport = { n: out.n, perEmotion: out.perEmotion, summary: out.summary, fourClassUar: out.fourClassUar, fourClassConfusion: out.fourClassConfusion };
+  console.log(formatReport(report, `model ${out.model.name} (${out.model.arch}) on ${Object.keys(out.perCorpus).join(' + ')}, split ${out.split}, ${out.n} clips`));
+  const corpora = Object.keys(out.perCorpus);
+  if (corpora.length > 1) {
+    for (const c of corpora) {
+      const r = out.perCorpus[c];
+      console.log(`  ${c}: ${r.n} clips, UAR ${r.summary.uar.toFixed(1)}%, F1 ${r.summary.f1.toFixed(1)}%, 4-class UAR ${r.fourClassUar.toFixed(1)}%`);
+    }
+  }
+  const excludedN = Object.values(out.excluded).reduce((a, b) => a + b, 0);
+  if (excludedN) console.log(`not scored (outside the 4 classes): ${excludedN} (${Object.entries(out.excluded).map(([e, n]) => `${e} ${n}`).join(', ')})`);
+  if (out.failed.length) console.log(`failed clips: ${out.failed.length} (first: ${out.failed[0].id}: ${out.failed[0].error})`);
+  if (values.json) {
+    const file = path.resolve(values.json);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(out, jsonReplacer, 1)}\n`);
+    console.log(`wrote ${file}`);
+  }
+  return 0;
+}
