@@ -1,8 +1,9 @@
 // Main-thread client for the feature worker (./worker.ts): typed methods, input buffers transferred.
 import * as Comlink from 'comlink';
+import { AudioError } from '../audio/errors.ts';
 import type { FeatureExtractorConfig } from './extractor.ts';
 import type { Features } from './types.ts';
-import type { FeatureWorkerApi } from './worker.ts';
+import type { FeatureWorkerApi, WireAudioError } from './worker.ts';
 
 export interface TransferOptions {
   /**
@@ -31,14 +32,23 @@ function own<T extends Float32Array | Uint8Array>(x: T, transfer: boolean): T {
   return Comlink.transfer(v, [v.buffer as ArrayBuffer]);
 }
 
+/** Turn the worker's wire form back into a real AudioError, so callers can switch on `code`. */
+function revive(err: unknown): never {
+  const e = err as Partial<WireAudioError> | null;
+  if (e && typeof e === 'object' && e.name === 'AudioError' && typeof e.code === 'string') {
+    throw new AudioError(e.code, e.message ?? e.code);
+  }
+  throw err;
+}
+
 export function createFeatureWorker(): FeatureWorkerClient {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'msir-features' });
   const api = Comlink.wrap<FeatureWorkerApi>(worker);
   return {
-    extract: (audio, opts = {}) => api.extract(own(audio, opts.transfer ?? true), opts.config),
-    loadAudio: (bytes, opts = {}) => api.loadAudio(own(bytes, opts.transfer ?? true)),
-    toMono16k: (samples, rate, opts = {}) => api.toMono16k(own(samples, opts.transfer ?? true), rate),
-    loadAndExtract: (bytes, opts = {}) => api.loadAndExtract(own(bytes, opts.transfer ?? true), opts.config),
+    extract: (audio, opts = {}) => api.extract(own(audio, opts.transfer ?? true), opts.config).catch(revive),
+    loadAudio: (bytes, opts = {}) => api.loadAudio(own(bytes, opts.transfer ?? true)).catch(revive),
+    toMono16k: (samples, rate, opts = {}) => api.toMono16k(own(samples, opts.transfer ?? true), rate).catch(revive),
+    loadAndExtract: (bytes, opts = {}) => api.loadAndExtract(own(bytes, opts.transfer ?? true), opts.config).catch(revive),
     terminate: () => {
       api[Comlink.releaseProxy]();
       worker.terminate();

@@ -2,6 +2,7 @@
 // Feature worker entry: decoding, resampling and FeatureExtractor off the main thread, exposed with
 // comlink. Result buffers are transferred back, never copied.
 import * as Comlink from 'comlink';
+import { AudioError } from '../audio/errors.ts';
 import { loadAudio, toMono16k } from '../audio/load.ts';
 import { FeatureExtractor, type FeatureExtractorConfig } from './extractor.ts';
 import type { Features } from './types.ts';
@@ -18,7 +19,25 @@ function transferFeatures(f: Features): Features {
   return Comlink.transfer(f, [f.logmel.buffer as ArrayBuffer, f.lld.buffer as ArrayBuffer]);
 }
 
-export const featureWorkerApi = {
+/** What crosses the worker boundary for an AudioError (comlink would keep only name and message). */
+export interface WireAudioError {
+  name: 'AudioError';
+  code: AudioError['code'];
+  message: string;
+}
+
+function wire<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      if (err instanceof AudioError) throw { name: 'AudioError', code: err.code, message: err.message } satisfies WireAudioError;
+      throw err;
+    }
+  };
+}
+
+const api = {
   /** 16 kHz mono samples → features. */
   extract(audio16k: Float32Array, config?: FeatureExtractorConfig): Features {
     return transferFeatures(extractorFor(config).extract(audio16k));
@@ -47,6 +66,13 @@ export const featureWorkerApi = {
       features.lld.buffer as ArrayBuffer,
     ]);
   },
+};
+
+export const featureWorkerApi = {
+  extract: wire(api.extract),
+  loadAudio: wire(api.loadAudio),
+  toMono16k: wire(api.toMono16k),
+  loadAndExtract: wire(api.loadAndExtract),
 };
 
 export type FeatureWorkerApi = typeof featureWorkerApi;
