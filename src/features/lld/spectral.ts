@@ -11,15 +11,12 @@ const ENTROPY_FLOOR = 1e-7;
 const ENTROPY_SUM_FLOOR = Math.fround(1e-7);
 const LOG2 = Math.LN2;
 
-/** fband edge weights as openSMILE's bin metadata maps 250–650 Hz and 1000–4000 Hz at 31.25 Hz spacing. */
-const FBAND_250_650: ReadonlyArray<readonly [number, number]> = bandWeights(8, 20, 1, 0.8);
-const FBAND_1000_4000: ReadonlyArray<readonly [number, number]> = bandWeights(32, 128, 1, 1);
-
-function bandWeights(first: number, last: number, wFirst: number, wLast: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let k = first; k <= last; k++) out.push([k, k === first ? wFirst : k === last ? wLast : 1]);
-  return out;
-}
+/** fband250-650 and fband1000-4000 as openSMILE's bin metadata maps them at 31.25 Hz spacing (spec §5.8):
+ *  first bin, last bin, weight of the last bin (the first has weight 1). */
+const FBANDS: ReadonlyArray<readonly [number, number, number]> = [
+  [8, 20, 0.8],
+  [32, 128, 1],
+];
 
 /** Traunmüller Bark with openSMILE's low/high corrections. */
 export function barkTraunmueller(f: number): number {
@@ -62,12 +59,12 @@ export class SpectralFeatures {
     const f = this.freq;
     let o = offset;
 
-    let band = 0;
-    for (const [k, w] of FBAND_250_650) band += P[k]! * w;
-    out[o++] = band / BINS;
-    band = 0;
-    for (const [k, w] of FBAND_1000_4000) band += P[k]! * w;
-    out[o++] = band / BINS;
+    for (let b = 0; b < FBANDS.length; b++) {
+      const [first, last, wLast] = FBANDS[b]!;
+      let band = 0;
+      for (let k = first; k < last; k++) band += P[k]!;
+      out[o++] = (band + P[last]! * wLast) / BINS;
+    }
 
     let total = 0;
     let sfp = 0;
