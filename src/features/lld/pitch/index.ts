@@ -31,7 +31,7 @@ export function computePitchGroupRaw(x: Float32Array, n60: number): Float32Array
   const voicing = new Float64Array(n60 * N_CANDIDATES);
   const rms = new Float64Array(n60);
   for (let t = 0; t < n60; t++) {
-    rms[t] = shs.analyse(xs, t * FRAME_STEP, f0.subarray(t * N_CANDIDATES, (t + 1) * N_CANDIDATES), voicing.subarray(t * N_CANDIDATES, (t + 1) * N_CANDIDATES));
+    rms[t] = shs.analyse(xs, t * FRAME_STEP, f0, voicing, t * N_CANDIDATES);
   }
   const states = viterbiPitchStates(f0, voicing, n60);
 

@@ -89,6 +89,8 @@ export class ShsPitch {
   private readonly quad = new Float64Array(2);
   private readonly candIdx = new Float64Array(N_CANDIDATES);
   private readonly candScore = new Float64Array(N_CANDIDATES);
+  private readonly f0 = new Float64Array(N_CANDIDATES);
+  private readonly voicing = new Float64Array(N_CANDIDATES);
 
   constructor() {
     this.window = gaussian(FRAME, 0.4);
@@ -124,10 +126,13 @@ export class ShsPitch {
 
   /**
    * Analyse the 960-sample frame of `x` (openSMILE scale, float32 values) starting at `start`.
-   * Writes 6 candidate F0s (Hz, 0 = empty) and voicing values, in cPitchBase's output order,
-   * and returns the RMS of the Gaussian-windowed frame.
+   * Writes 6 candidate F0s (Hz, 0 = empty) and voicing values, in cPitchBase's output order, to
+   * f0[o … o+5] and voicing[o … o+5], and returns the RMS of the Gaussian-windowed frame.
    */
-  analyse(x: Float32Array, start: number, f0: Float64Array, voicing: Float64Array): number {
+  analyse(x: Float32Array, start: number, f0Out: Float64Array, voicingOut: Float64Array, o = 0): number {
+    if (start < 0 || start + FRAME > x.length) throw new RangeError(`frame [${start}, ${start + FRAME}) outside the ${x.length}-sample signal`);
+    const f0 = this.f0;
+    const voicing = this.voicing;
     const { window, frame } = this;
     let e = 0;
     for (let i = 0; i < FRAME; i++) {
@@ -171,8 +176,8 @@ export class ShsPitch {
     const score = this.candScore;
     idx.fill(0);
     score.fill(0);
-    f0.fill(0, 0, N_CANDIDATES);
-    voicing.fill(0, 0, N_CANDIDATES);
+    f0.fill(0);
+    voicing.fill(0);
     let nCand = 0;
     let ssMean = ss[0]!;
     for (let i = 1; i < NMAG - 1; i++) {
@@ -238,6 +243,10 @@ export class ShsPitch {
       let t = f0[0]!; f0[0] = f0[maxI]!; f0[maxI] = t;
       t = voicing[0]!; voicing[0] = voicing[maxI]!; voicing[maxI] = t;
       t = score[0]!; score[0] = score[maxI]!; score[maxI] = t;
+    }
+    for (let i = 0; i < N_CANDIDATES; i++) {
+      f0Out[o + i] = f0[i]!;
+      voicingOut[o + i] = voicing[i]!;
     }
     return rms;
   }
