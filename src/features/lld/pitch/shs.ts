@@ -93,7 +93,8 @@ export class ShsPitch {
   private readonly voicing = new Float64Array(N_CANDIDATES);
 
   constructor() {
-    this.window = gaussian(FRAME, 0.4);
+    // cWindower casts the (double) window to float32 before multiplying.
+    this.window = gaussian(FRAME, 0.4).map(Math.fround);
     // cTransformFFT scales the frame size by nfft/N (0.064 s); cSpecScale reads it as a float.
     const deltaF = 1 / Math.fround((0.06 * NFFT) / FRAME);
     const maxF = deltaF * (NMAG - 1);
