@@ -84,7 +84,7 @@ async function benchBrowser(models: SkeletonName[], audio: Float32Array): Promis
       if (!r.url().startsWith(url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreign.push(r.url());
     });
     await page.goto(`${url}/tests/e2e/ssl-page.html`);
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready', null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready', null, { timeout: 300_000 });
     const env = await page.evaluate(async () => {
       const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { vendor: string; architecture: string; description: string } } | null> } }).gpu;
       const adapter = gpu ? await gpu.requestAdapter() : null;
@@ -142,13 +142,14 @@ async function main(): Promise<void> {
   const audio = testAudio(seconds);
   console.log(`wav2vec2 benchmark: ${seconds} s of 16 kHz audio, median of ${repeats} after a warm-up; host ${cpus().length} logical CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const rows: Row[] = [];
-  for (const m of models) rows.push(await benchNode(m, audio));
-  if (!values['skip-browser']) rows.push(...(await benchBrowser(models, audio)));
-  console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  for (const r of rows) {
+  const show = (r: Row) => {
+    rows.push(r);
     const fig = Number.isNaN(r.rtf) ? 'n/a' : `${r.rtf.toFixed(3)} s compute / s audio (${r.medianSec.toFixed(2)} s for ${r.audioSec} s)`;
     console.log(`${r.model.padEnd(11)} ${r.device.padEnd(7)} ${r.dtype.padEnd(5)} ${fig}  [${r.runtime}${r.note ? `; ${r.note}` : ''}]`);
-  }
+  };
+  for (const m of models) show(await benchNode(m, audio));
+  if (!values['skip-browser']) for (const r of await benchBrowser(models, audio)) show(r);
+  console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(JSON.stringify(rows));
 }
 

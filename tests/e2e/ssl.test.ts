@@ -40,7 +40,7 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${origin}/tests/e2e/ssl-page.html`);
-  await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready', null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready', null, { timeout: 240_000 });
 });
 
 afterAll(async () => {

@@ -147,3 +147,16 @@ describe('768-wide generated wav2vec2 (the classifier input width)', () => {
     }
   });
 });
+
+describe('loadEncoderForModel (what the detector calls)', () => {
+  it('loads the encoder a manifest names and refuses any other', async () => {
+    const { loadEncoderForModel } = await import('../../src/ssl/for-model.ts');
+    const id = await encoderIdentity(TINY);
+    const enc = await loadEncoderForModel({ name: 'm', encoder: id }, { model: TINY });
+    expect(enc.info.sha256).toBe(id.sha256);
+    await enc.dispose();
+    await rejectsWith(loadEncoderForModel({ name: 'm', encoder: { ...id, sha256: '0'.repeat(64) } }, { model: TINY }), 'encoder-mismatch', /not the one this model was trained on/);
+    await rejectsWith(loadEncoderForModel({ name: 'm', encoder: { ...id, hiddenSize: 768 } }, { model: TINY }), 'hidden-size-mismatch', /32 wide but 768/);
+    await rejectsWith(loadEncoderForModel({ name: 'm', encoder: null }, { model: TINY }), 'encoder-mismatch', /no wav2vec2 branch/);
+  });
+});

@@ -137,3 +137,19 @@ describe('msir models fetch', () => {
     expect((await readdir(join(out, 'onnx'))).sort()).toEqual(['model.onnx']);
   });
 });
+
+describe('msir models list', () => {
+  it('lists encoder folders with their identity', async () => {
+    const { run } = await import('../../../training/commands/models.ts');
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+    try {
+      expect(await run(['list', '--dir', resolve(ROOT, 'tests/fixtures')])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(lines).toContainEqual(expect.stringMatching(/^wav2vec2-tiny\twav2vec2 encoder wav2vec2-tiny, hidden 32, sha256 [0-9a-f]{64}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^wav2vec2-tiny-ctc\twav2vec2 encoder/));
+  });
+});
