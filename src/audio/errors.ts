@@ -6,6 +6,7 @@ export type AudioErrorCode =
   | 'unsupported-format' // not a format we can decode
   | 'decode-failed' // the decoder rejected the data
   | 'non-finite' // NaN or ±Inf samples
+  | 'out-of-range' // samples far outside [−1, 1) (e.g. int16 values passed as floats)
   | 'too-short' // shorter than one 60 ms analysis frame
   | 'bad-sample-rate'; // zero, negative or absurd sample rate
 

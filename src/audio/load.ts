@@ -3,7 +3,7 @@ import { AudioError } from './errors.ts';
 import { decodeFlac, isFlac } from './flac.ts';
 import { downmix } from './mix.ts';
 import { checkSampleRate, resample, type ResampleQuality } from './resample.ts';
-import { MIN_SAMPLES, TARGET_SAMPLE_RATE, type DecodedAudio } from './types.ts';
+import { MAX_ABS_SAMPLE, MIN_SAMPLES, TARGET_SAMPLE_RATE, type DecodedAudio } from './types.ts';
 import { decodeWav, isWav } from './wav.ts';
 
 export interface LoadOptions {
@@ -22,12 +22,16 @@ export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
   throw new AudioError('unsupported-format', `unrecognised audio format (starts with "${head}"); WAV and FLAC are supported`);
 }
 
-/** Throw a typed error if any sample is NaN or ±Inf. */
-export function checkFinite(x: Float32Array, what = 'audio'): void {
+/** Throw a typed error if any sample is NaN/±Inf ('non-finite') or beyond ±MAX_ABS_SAMPLE ('out-of-range'). */
+export function checkSamples(x: Float32Array, what = 'audio'): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
-    // v - v is NaN for NaN and ±Inf, 0 otherwise: one comparison per sample.
+    if (v <= MAX_ABS_SAMPLE && v >= -MAX_ABS_SAMPLE) continue; // false for NaN too
     if (v - v !== 0) throw new AudioError('non-finite', `${what} has a non-finite sample (${v}) at index ${i}`);
+    throw new AudioError(
+      'out-of-range',
+      `${what} has a sample of ${v} at index ${i}; samples must be floats in [−1, 1) (int16 values divided by 32768)`,
+    );
   }
 }
 
@@ -40,7 +44,7 @@ export async function toMono16k(
   checkSampleRate(sampleRate);
   const list = Array.isArray(channels) ? channels : [channels];
   if (list.length === 0 || list[0]!.length === 0) throw new AudioError('empty', 'audio holds no samples');
-  for (const c of list) checkFinite(c);
+  for (const c of list) checkSamples(c);
   const mono = downmix(list);
   const minIn = Math.ceil((MIN_SAMPLES * sampleRate) / TARGET_SAMPLE_RATE);
   if (mono.length < minIn) {
@@ -54,7 +58,7 @@ export async function toMono16k(
     throw new AudioError('too-short', `audio resampled to ${out.length} samples at 16 kHz; at least ${MIN_SAMPLES} are needed`);
   }
   // A decoder or resampler should never create NaN from finite input; check rather than trust.
-  if (out !== mono) checkFinite(out, 'resampled audio');
+  if (out !== mono) checkSamples(out, 'resampled audio');
   return out;
 }
 

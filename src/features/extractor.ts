@@ -2,6 +2,7 @@
 // for the LLD branch). Pure: no globals, no DOM; the same class runs in Node (training, CLI) and in the
 // feature worker.
 import { AudioError } from '../audio/errors.ts';
+import { checkSamples } from '../audio/load.ts';
 import { MIN_SAMPLES, TARGET_SAMPLE_RATE } from '../audio/types.ts';
 import { extractLld } from './lld/index.ts';
 import { LogMel } from './logmel.ts';
@@ -34,10 +35,7 @@ export class FeatureExtractor {
         `audio has ${audio16k.length} samples (${((audio16k.length / TARGET_SAMPLE_RATE) * 1000).toFixed(1)} ms); at least ${MIN_SAMPLES} (one 60 ms frame) are needed`,
       );
     }
-    for (let i = 0; i < audio16k.length; i++) {
-      const v = audio16k[i]!;
-      if (v - v !== 0) throw new AudioError('non-finite', `audio has a non-finite sample (${v}) at index ${i}`);
-    }
+    checkSamples(audio16k);
   }
 
   extract(audio16k: Float32Array): Features {
@@ -56,6 +54,9 @@ export class FeatureExtractor {
       lld = r.data;
       lldFrames = r.rows;
     }
+    // Validated input should never give NaN/Inf; if it does, that is a bug to surface, not data to train on.
+    assertFinite(logmel, LOGMEL_FRAME_SIZE, 'log-Mel');
+    assertFinite(lld, LLD_FRAME_SIZE, 'LLD');
     return { logmel, logmelFrames, lld, lldFrames, durationSec: audio16k.length / TARGET_SAMPLE_RATE };
   }
 }
@@ -63,3 +64,10 @@ export class FeatureExtractor {
 /** Shapes for consumers that want them spelled out. */
 export const LOGMEL_FRAME_SIZE = LOGMEL_BANDS * LOGMEL_CHANNELS;
 export const LLD_FRAME_SIZE = LLD_DIMS;
+
+function assertFinite(x: Float32Array, cols: number, what: string): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v !== 0) throw new Error(`internal error: ${what} feature at frame ${Math.floor(i / cols)}, column ${i % cols} is ${v}`);
+  }
+}

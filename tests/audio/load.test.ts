@@ -213,6 +213,16 @@ describe('typed errors', () => {
     x[1234] = Number.POSITIVE_INFINITY;
     await expectAudioError(loadAudio(encodeWav([x], { sampleRate: 16000, encoding: 'float', bitsPerSample: 64 })), 'non-finite');
   });
+  it('samples far outside [−1, 1): unscaled int16 values or corrupt floats', async () => {
+    const int16Scale = sine(440, 12000, 16000, 0.2);
+    await expectAudioError(loadAudio(encodeWav([int16Scale], { sampleRate: 16000, encoding: 'float', bitsPerSample: 32 })), 'out-of-range');
+    const x = sine(440, 0.5, 16000, 0.2);
+    x[10] = 1e30;
+    await expectAudioError(loadAudio(encodeWav([x], { sampleRate: 16000, encoding: 'float', bitsPerSample: 32 })), 'out-of-range');
+    // A float file peaking a little above full scale is still audio.
+    const hot = sine(440, 1.5, 16000, 0.2);
+    expect((await loadAudio(encodeWav([hot], { sampleRate: 16000, encoding: 'float', bitsPerSample: 32 }))).length).toBe(hot.length);
+  });
   it('shorter than one 60 ms frame, at 16 kHz and after resampling', async () => {
     await expectAudioError(loadAudio(encodeWav([new Float32Array(959)], { sampleRate: 16000, encoding: 'int', bitsPerSample: 16 })), 'too-short');
     await expectAudioError(loadAudio(encodeWav([new Float32Array(2000)], { sampleRate: 48000, encoding: 'int', bitsPerSample: 16 })), 'too-short');

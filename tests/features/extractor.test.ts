@@ -67,5 +67,26 @@ describe('FeatureExtractor', () => {
     inf[0] = Number.NEGATIVE_INFINITY;
     expectCode(() => e.extract(inf), 'non-finite');
     expectCode(() => e.extract(new Float64Array(2000) as unknown as Float32Array), 'unsupported-format');
+    expectCode(() => e.extract(new Float32Array(2000).fill(32767)), 'out-of-range');
+  });
+
+  it('gives finite features on awkward but valid signals', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+    const cases: Record<string, Float32Array> = {
+      'noise at 1e-9': Float32Array.from({ length: 8000 }, () => rnd() * 1e-9),
+      'full-scale noise': Float32Array.from({ length: 8000 }, () => rnd() * 2),
+      'noise at the 64 limit': Float32Array.from({ length: 8000 }, () => rnd() * 128),
+      DC: new Float32Array(8000).fill(0.5),
+      'clipped square': Float32Array.from({ length: 8000 }, (_, i) => (Math.floor(i / 40) % 2 ? 0.999 : -1)),
+      impulse: Float32Array.from({ length: 8000 }, (_, i) => (i === 4000 ? 1 : 0)),
+      '961 samples': Float32Array.from({ length: 961 }, () => rnd()),
+    };
+    const e = new FeatureExtractor();
+    for (const [name, x] of Object.entries(cases)) {
+      const f = e.extract(x); // throws on any non-finite output
+      expect(f.logmel.length, name).toBe(f.logmelFrames * 80);
+      expect(f.lld.length, name).toBe(f.lldFrames * LLD_DIMS);
+    }
   });
 });
