@@ -13,6 +13,9 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
+  // Crawl the workers too, so their dependencies are pre-bundled up front instead of triggering a
+  // re-optimise + full page reload the first time a worker starts (which breaks e2e tests mid-run).
+  optimizeDeps: { entries: ['*.html', 'examples/*.html', 'src/detector/worker/entry.ts', 'src/features/worker.ts'] },
   build: {
     target: 'es2022',
     rollupOptions: {

@@ -35,6 +35,10 @@ async function checkModelUrl(base: string): Promise<void> {
     throw new DetectorError('model-not-found', `Could not fetch the model manifest ${url}: ${(err as Error).message}`);
   }
   if (!res.ok) throw new DetectorError('model-not-found', `No model at ${url} (HTTP ${res.status}).`);
+  // Dev servers answer unknown paths with the app's index.html (SPA fallback): that is a missing model.
+  if ((res.headers.get('content-type') ?? '').includes('text/html')) {
+    throw new DetectorError('model-not-found', `No model at ${url} (the server answered with an HTML page).`);
+  }
   const text = await res.text();
   let json: unknown;
   try {

@@ -40,6 +40,17 @@ async function createVad(): Promise<{ vad: FrameVad; note?: string }> {
   }
 }
 
+/** One throw-away detection so JIT and wasm kernels are compiled before the first real utterance. */
+async function warmUp(e: DetectionEngine): Promise<void> {
+  const x = new Float32Array(16000 * 2);
+  let seed = 1;
+  for (let i = 0; i < x.length; i++) {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    x[i] = (seed / 2 ** 32 - 0.5) * 0.02 + 0.1 * Math.sin((2 * Math.PI * 150 * i) / 16000);
+  }
+  await e.run(x, 0, 2);
+}
+
 function stats(): WorkerStats {
   const mem = tf.memory();
   const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
@@ -58,6 +69,7 @@ async function handle(msg: ToWorker): Promise<void> {
         'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreaded,
       });
       engine = await DetectionEngine.create({ model: msg.model, wav2vec2: msg.wav2vec2 });
+      await warmUp(engine);
       const w = engine.wav2vec2Info;
       const info: DetectorInfo = {
         backend: choice.backend,
@@ -94,6 +106,7 @@ async function handle(msg: ToWorker): Promise<void> {
       );
       sessions.set(msg.id, session);
       await session.start();
+      post({ type: 'done', id: msg.id });
       return;
     }
     case 'pause':
