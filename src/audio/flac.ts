@@ -9,6 +9,20 @@ export function isFlac(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x66 && bytes[1] === 0x4c && bytes[2] === 0x61 && bytes[3] === 0x43; // "fLaC"
 }
 
+/** Ogg FLAC: an Ogg page whose first packet is 0x7F "FLAC" (mapping header), then native "fLaC" + STREAMINFO. */
+export function oggFlacHeaderOffset(bytes: Uint8Array): number {
+  if (bytes.length < 27 || bytes[0] !== 0x4f || bytes[1] !== 0x67 || bytes[2] !== 0x67 || bytes[3] !== 0x53) return -1; // "OggS"
+  const packet = 27 + bytes[26]!;
+  const sig = [0x7f, 0x46, 0x4c, 0x41, 0x43]; // 0x7F "FLAC"
+  if (bytes.length < packet + 9) return -1;
+  for (let i = 0; i < sig.length; i++) if (bytes[packet + i] !== sig[i]) return -1;
+  return packet + 9; // after major/minor version and header-packet count
+}
+
+export function isOggFlac(bytes: Uint8Array): boolean {
+  return oggFlacHeaderOffset(bytes) >= 0;
+}
+
 export interface FlacStreamInfo {
   sampleRate: number;
   channels: number;
@@ -31,8 +45,10 @@ export function readStreamInfo(bytes: Uint8Array): FlacStreamInfo {
   return { sampleRate, channels, bitsPerSample, totalSamples };
 }
 
+/** Native or Ogg FLAC. */
 export async function decodeFlac(bytes: Uint8Array): Promise<DecodedAudio> {
-  const info = readStreamInfo(bytes);
+  const ogg = oggFlacHeaderOffset(bytes);
+  const info = readStreamInfo(ogg >= 0 ? bytes.subarray(ogg) : bytes);
   if (!(info.sampleRate > 0)) throw new AudioError('bad-sample-rate', `FLAC STREAMINFO declares a sample rate of ${info.sampleRate} Hz`);
   let decoded: { channelData: Float32Array[]; sampleRate: number };
   try {

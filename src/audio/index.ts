@@ -3,6 +3,6 @@ export { AudioError, type AudioErrorCode } from './errors.ts';
 export { loadAudio, decodeAudio, toMono16k, checkSamples, type LoadOptions } from './load.ts';
 export { resample, type ResampleQuality } from './resample.ts';
 export { decodeWav, encodeWav, isWav } from './wav.ts';
-export { decodeFlac, isFlac, readStreamInfo } from './flac.ts';
+export { decodeFlac, isFlac, isOggFlac, readStreamInfo } from './flac.ts';
 export { downmix } from './mix.ts';
 export { TARGET_SAMPLE_RATE, MIN_SAMPLES, MAX_ABS_SAMPLE, type DecodedAudio } from './types.ts';

@@ -1,6 +1,6 @@
 // One entry point from file bytes to the 16 kHz mono Float32Array every later stage consumes.
 import { AudioError } from './errors.ts';
-import { decodeFlac, isFlac } from './flac.ts';
+import { decodeFlac, isFlac, isOggFlac } from './flac.ts';
 import { downmix } from './mix.ts';
 import { checkSampleRate, resample, type ResampleQuality } from './resample.ts';
 import { MAX_ABS_SAMPLE, MIN_SAMPLES, TARGET_SAMPLE_RATE, type DecodedAudio } from './types.ts';
@@ -11,15 +11,15 @@ export interface LoadOptions {
   quality?: ResampleQuality;
 }
 
-/** Decode WAV or FLAC bytes to planar channels at the file's own rate. */
+/** Decode WAV, FLAC or Ogg FLAC bytes to planar channels at the file's own rate. */
 export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
   if (!(bytes instanceof Uint8Array)) throw new AudioError('unsupported-format', 'audio input must be a Uint8Array of file bytes');
   if (bytes.length === 0) throw new AudioError('empty', 'audio file is empty (0 bytes)');
   if (isWav(bytes)) return decodeWav(bytes);
-  if (isFlac(bytes)) return decodeFlac(bytes);
+  if (isFlac(bytes) || isOggFlac(bytes)) return decodeFlac(bytes);
   if (bytes.length < 12) throw new AudioError('truncated', `audio file of ${bytes.length} bytes is too small to hold a header`);
   const head = Array.from(bytes.subarray(0, 4), (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
-  throw new AudioError('unsupported-format', `unrecognised audio format (starts with "${head}"); WAV and FLAC are supported`);
+  throw new AudioError('unsupported-format', `unrecognised audio format (starts with "${head}"); WAV, FLAC and Ogg FLAC are supported`);
 }
 
 /** Throw a typed error if any sample is NaN/±Inf ('non-finite') or beyond ±MAX_ABS_SAMPLE ('out-of-range'). */

@@ -107,6 +107,13 @@ describe('FLAC', () => {
     expect(Math.sqrt(err / energy)).toBeLessThan(0.03);
   });
 
+  it('decodes Ogg FLAC (committed fixture) to the same samples as the WAV it was made from', async () => {
+    const ogg = await readAudioFile(resolve(import.meta.dirname, '../fixtures/audio/tone220-600ms.oga'));
+    const wavFull = await readAudioFile(join(REFERENCE, 'synthetic/wav/tone220_harm.wav'));
+    expect(ogg.length).toBe(9600);
+    expect(Array.from(ogg)).toEqual(Array.from(wavFull.subarray(0, 9600)));
+  });
+
   it('reports a cut-off FLAC file as truncated', async () => {
     const bytes = readFileSync(join(ACTOR01, files[0]!));
     await expectAudioError(decodeFlac(bytes.subarray(0, Math.floor(bytes.length / 2))), 'truncated');
