@@ -12,7 +12,7 @@ import { openSmileNumber, pyFloatRepr } from './csv-format.ts';
 
 const usage = `usage: msir features IN_AUDIO [--lld-csv OUT.csv] [--logmel-csv OUT2.csv] [--name NAME]
 
-Extract features from one audio file (WAV or FLAC, any sample rate and channel count; resampled to
+Extract features from one audio file (WAV, FLAC or Ogg FLAC, any sample rate and channel count; resampled to
 16 kHz mono) and write them as CSV:
   --lld-csv FILE     65 ComParE 2016 LLDs + Δ, openSMILE layout (';', header name;frameTime;…)
   --logmel-csv FILE  40 log-Mel bands + Δ, python_speech_features layout (frameIndex,frameTime,…)
