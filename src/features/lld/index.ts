@@ -1,4 +1,7 @@
 // LLD extraction: the 65 ComParE 2016 LLDs (smoothed, openSMILE column order) + Δ + Δ².
+// Groups A and B follow openSMILE 3.0.2 (../shared/reference/FEATURES-SPEC.md §5) and match its output within
+// 3e-5 of each column's range on the reference clips, except where a spectral roll-off threshold is met with
+// (near) equality: there openSMILE's float32 FFT rounding picks bin k or k+1 and ours may differ by one bin.
 import { AudioError } from '../../audio/errors.ts';
 import { deltaRegression } from '../deltas.ts';
 import { FRAME_20MS, FRAME_60MS, frameCount } from '../framing.ts';

@@ -73,7 +73,8 @@ export class SpectralFeatures {
       sfp += f[k]! * P[k]!;
     }
 
-    // Roll-off: first k with the cumulative power ≥ r·total (so 31.25 Hz on silence).
+    // Roll-off: first k with the cumulative power ≥ r·total (so 31.25 Hz on silence). On an exact or
+    // near tie (a lone ±1 LSB sample makes the spectrum flat) openSMILE's float32 FFT noise decides k vs k+1.
     {
       let cum = 0;
       let r = 0;
