@@ -50,16 +50,23 @@ export async function decodeFlac(bytes: Uint8Array): Promise<DecodedAudio> {
   const ogg = oggFlacHeaderOffset(bytes);
   const info = readStreamInfo(ogg >= 0 ? bytes.subarray(ogg) : bytes);
   if (!(info.sampleRate > 0)) throw new AudioError('bad-sample-rate', `FLAC STREAMINFO declares a sample rate of ${info.sampleRate} Hz`);
-  let decoded: { channelData: Float32Array[]; sampleRate: number };
+  let decoded: { channelData: Float32Array[]; sampleRate: number; errors?: Array<{ message?: string }> };
   try {
     decoded = await decode(bytes);
   } catch (err) {
     throw new AudioError('decode-failed', `FLAC decoder failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  // The package reports frame errors (bad CRC, lost sync) here instead of throwing.
+  const firstError = decoded.errors?.[0];
+  if (firstError) throw new AudioError('decode-failed', `FLAC decoder error: ${firstError.message ?? JSON.stringify(firstError)}`);
   const channels = decoded.channelData;
   const got = channels[0]?.length ?? 0;
   if (info.totalSamples > 0 && got < info.totalSamples) {
-    throw new AudioError('truncated', `FLAC file declares ${info.totalSamples} samples but only ${got} could be decoded`);
+    // libFLAC stops quietly both at a cut-off end and at unreadable frames, so the message names both.
+    throw new AudioError(
+      'truncated',
+      `FLAC file declares ${info.totalSamples} samples but only ${got} could be decoded (file cut off or corrupt)`,
+    );
   }
   if (channels.length === 0 || got === 0) throw new AudioError('empty', 'FLAC file holds no samples');
   // Trust STREAMINFO over trailing garbage the decoder may have taken for extra frames.

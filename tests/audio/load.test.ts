@@ -114,6 +114,14 @@ describe('FLAC', () => {
     expect(Array.from(ogg)).toEqual(Array.from(wavFull.subarray(0, 9600)));
   });
 
+  it('never returns a FLAC with corrupted frames as if it were whole', async () => {
+    const bytes = new Uint8Array(readFileSync(join(ACTOR01, files[0]!)));
+    for (let i = 20000; i < 20400; i++) bytes[i] = (i * 7919) & 255;
+    const err = await decodeAudio(bytes).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(AudioError);
+    expect(['truncated', 'decode-failed']).toContain((err as AudioError).code);
+  });
+
   it('reports a cut-off FLAC file as truncated', async () => {
     const bytes = readFileSync(join(ACTOR01, files[0]!));
     await expectAudioError(decodeFlac(bytes.subarray(0, Math.floor(bytes.length / 2))), 'truncated');
@@ -207,6 +215,11 @@ describe('typed errors', () => {
     const bytes = encodeWav([sine(440, 0.5, 16000, 0.2)], { sampleRate: 16000, encoding: 'int', bitsPerSample: 16 });
     await expectAudioError(loadAudio(bytes.subarray(0, bytes.length - 1001)), 'truncated');
     await expectAudioError(loadAudio(bytes.subarray(0, 30)), 'truncated');
+  });
+  it('WAV header the decoder cannot use (0 channels)', async () => {
+    const bytes = encodeWav([sine(440, 0.5, 16000, 0.2)], { sampleRate: 16000, encoding: 'int', bitsPerSample: 16 });
+    new DataView(bytes.buffer).setUint16(22, 0, true);
+    await expectAudioError(loadAudio(bytes), 'decode-failed');
   });
   it('unsupported WAV encoding (A-law)', async () => {
     const bytes = encodeWav([sine(440, 0.5, 16000, 0.2)], { sampleRate: 16000, encoding: 'int', bitsPerSample: 16 });
