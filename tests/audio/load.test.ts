@@ -193,6 +193,17 @@ describe('resampling to 16 kHz', () => {
     });
   }
 
+  it("'best' quality also keeps the sine, and agrees with 'medium' closely", async () => {
+    const x = sine(1000, 0.5, 48000, 0.5);
+    const best = await resample(x, 48000, 16000, 'best');
+    const medium = await resample(x, 48000, 16000, 'medium');
+    expect(best.length).toBe(medium.length);
+    expect(fitSine(best, 1000, 16000).residual).toBeLessThan(1e-4);
+    let d = 0;
+    for (let i = 400; i < best.length - 400; i++) d = Math.max(d, Math.abs(best[i]! - medium[i]!));
+    expect(d).toBeLessThan(1e-3);
+  });
+
   it('removes content above the new Nyquist frequency instead of aliasing it', async () => {
     // 12 kHz at 48 kHz would alias to 4 kHz if the resampler were not band-limited.
     const y = await resample(sine(12000, 0.5, 48000, 0.5), 48000, 16000);
