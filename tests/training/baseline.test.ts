@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSharedMetadata } from '../../src/eval/corpus/index.ts';
 import { EMOTIONS } from '../../src/model/emotions.ts';
+import { FUNCTIONALS_DIM } from '../../src/model/linear/functionals.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import { trainLinear, type TrainLinearResult } from '../../training/baseline/train.ts';
 import { evaluateModel, type EvalOutput } from '../../training/commands/eval.ts';
@@ -52,7 +53,7 @@ describe('linear baseline', () => {
     const manifest = JSON.parse(readFileSync(path.join(modelDir, 'manifest.json'), 'utf8'));
     expect(manifest.arch).toBe('linear');
     expect(manifest.thresholds).toHaveLength(4);
-    expect(manifest.normalisation.functionals.mean).toHaveLength(780);
+    expect(manifest.normalisation.functionals.mean).toHaveLength(FUNCTIONALS_DIM);
     expect(manifest.metrics.test.n).toBe(8);
     const predictor = await loadPredictor(modelDir);
     expect(predictor.manifest.name).toBe('model');
