@@ -18,14 +18,14 @@ export function equalLoudnessWeight(f: number): number {
 
 /** Loudness: mean over bands of (max(M, floor)·eql)^0.33 (openSMILE's "L1 norm" is a plain mean, no abs). */
 export class Loudness {
-  private readonly eql: Float64Array;
+  private readonly logEql: Float64Array;
   constructor(centresHz: Float64Array) {
-    this.eql = centresHz.map(equalLoudnessWeight);
+    this.logEql = centresHz.map((f) => Math.log(equalLoudnessWeight(f)));
   }
 
   compute(mel: Float64Array): number {
     let sum = 0;
-    for (let b = 0; b < MEL_BANDS; b++) sum += Math.pow(Math.max(mel[b]!, MEL_FLOOR) * this.eql[b]!, COMPRESSION);
+    for (let b = 0; b < MEL_BANDS; b++) sum += Math.exp(COMPRESSION * (Math.log(Math.max(mel[b]!, MEL_FLOOR)) + this.logEql[b]!));
     return sum / MEL_BANDS;
   }
 }

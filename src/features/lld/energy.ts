@@ -19,3 +19,23 @@ export function zeroCrossingRate(x: ArrayLike<number>, start: number, n: number)
   }
   return count / n;
 }
+
+/** zeroCrossingRate for `frames` frames of `n` samples at `step`, in one pass: the crossing test at sample i
+ *  depends only on x[i−1…i+1], so a prefix count over the signal serves every (overlapping) frame. */
+export function zeroCrossingRates(x: ArrayLike<number>, frames: number, n: number, step: number): Float32Array {
+  const out = new Float32Array(frames);
+  if (frames === 0) return out;
+  const end = (frames - 1) * step + n; // samples the frames cover
+  const count = new Int32Array(end + 1); // count[i] = crossings at samples 1…i−1
+  for (let i = 1; i < end - 1; i++) {
+    const prev = x[i - 1]!;
+    const cur = x[i]!;
+    count[i + 1] = count[i]! + ((prev * x[i + 1]! <= 0 && cur === 0) || prev * cur < 0 ? 1 : 0);
+  }
+  count[end] = count[end - 1]!;
+  for (let r = 0; r < frames; r++) {
+    const start = r * step;
+    out[r] = (count[start + n - 1]! - count[start + 1]!) / n;
+  }
+  return out;
+}

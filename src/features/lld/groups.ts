@@ -3,7 +3,7 @@ import { RealFft } from '../fft.ts';
 import { FRAME_20MS, FRAME_60MS, FRAME_STEP } from '../framing.ts';
 import { hamming } from '../windows.ts';
 import { Loudness, RastaAudSpec } from './audspec.ts';
-import { rmsEnergy, zeroCrossingRate } from './energy.ts';
+import { rmsEnergy, zeroCrossingRates } from './energy.ts';
 import { MEL_BANDS, MelFilterbank } from './melspec.ts';
 import { Mfcc, MFCC_COUNT } from './mfcc.ts';
 import { SPECTRAL_COUNT, SpectralFeatures } from './spectral.ts';
@@ -70,7 +70,6 @@ export function computeGroupsABRaw(s: Float32Array, n20: number, n60: number): R
   const spectral = new SpectralFeatures();
   const a20 = new Float32Array(n20 * GROUP_A20_COLS);
   const b = new Float32Array(n20 * GROUP_B_COLS);
-  const zcr = new Float32Array(n60);
 
   for (let r = 0; r < n20; r++) {
     const start = r * FRAME_STEP;
@@ -99,6 +98,6 @@ export function computeGroupsABRaw(s: Float32Array, n20: number, n60: number): R
     mfcc.compute(melHtk, feat, SPECTRAL_COUNT);
     for (let i = 0; i < SPECTRAL_COUNT + MFCC_COUNT; i++) b[bo + MEL_BANDS + i] = feat[i]!;
   }
-  for (let r = 0; r < n60; r++) zcr[r] = zeroCrossingRate(s, r * FRAME_STEP, FRAME_60MS);
+  const zcr = zeroCrossingRates(s, n60, FRAME_60MS, FRAME_STEP);
   return { n20, n60, a20, zcr, b };
 }

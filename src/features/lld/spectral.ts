@@ -66,12 +66,26 @@ export class SpectralFeatures {
       out[o++] = (band + P[last]! * wLast) / BINS;
     }
 
+    // One pass for the sums that need nothing else: total power, Σf·P, sharpness, flux.
+    // psySharpness is summed in a float32 accumulator as openSMILE does; on steady tones (tiny column
+    // range) the difference to a float64 sum is visible.
+    const prev = this.prevMag;
+    const sw = this.sharpWeight;
     let total = 0;
     let sfp = 0;
+    let sharp = 0;
+    let flux = 0;
     for (let k = 1; k <= BINS; k++) {
-      total += P[k]!;
-      sfp += f[k]! * P[k]!;
+      const p = P[k]!;
+      total += p;
+      sfp += f[k]! * p;
+      sharp = Math.fround(sharp + Math.fround(sw[k]! * p));
+      const d = mag[k]! - prev[k]!;
+      flux += d * d;
+      prev[k] = mag[k]!;
     }
+    if (this.first) flux = 0; // no previous frame
+    this.first = false;
 
     // Roll-off: first k with the cumulative power ≥ r·total (so 31.25 Hz on silence). On an exact or
     // near tie (a lone ±1 LSB sample makes the spectrum flat) openSMILE's float32 FFT noise decides k vs k+1.
@@ -86,79 +100,49 @@ export class SpectralFeatures {
       o += ROLLOFFS.length;
     }
 
-    // Flux on magnitudes, unnormalised; 0 on the first frame.
-    {
-      let flux = 0;
-      const prev = this.prevMag;
-      if (!this.first) {
-        for (let k = 1; k <= BINS; k++) {
-          const d = mag[k]! - prev[k]!;
-          flux += d * d;
-        }
-      }
-      for (let k = 1; k <= BINS; k++) prev[k] = mag[k]!;
-      this.first = false;
-      out[o++] = Math.sqrt(flux / BINS);
-    }
+    out[o++] = Math.sqrt(flux / BINS);
 
-    // Centroid and central moments.
-    let centroid = 0;
+    // Centroid, central moments and entropy (of the floored, normalised power) in one pass.
+    const centroid = total > 0 ? sfp / total : 0;
+    const s = total < ENTROPY_FLOOR ? ENTROPY_SUM_FLOOR : total;
+    let m2 = 0;
+    let m3 = 0;
+    let m4 = 0;
+    let h = 0;
+    for (let k = 1; k <= BINS; k++) {
+      const pk = P[k]!;
+      const d = f[k]! - centroid;
+      const d2 = d * d * pk;
+      m2 += d2;
+      m3 += d2 * d;
+      m4 += d2 * d * d;
+      const q = Math.max(pk, ENTROPY_FLOOR) / s;
+      h -= q * Math.log(q);
+    }
     let variance = 0;
     let skewness = 0;
     let kurtosis = 0;
     if (total > 0) {
-      centroid = sfp / total;
-      let m2 = 0;
-      let m3 = 0;
-      let m4 = 0;
-      for (let k = 1; k <= BINS; k++) {
-        const d = f[k]! - centroid;
-        const d2 = d * d * P[k]!;
-        m2 += d2;
-        m3 += d2 * d;
-        m4 += d2 * d * d;
-      }
       variance = m2 / total;
       if (variance > 0) {
-        const sd = Math.sqrt(variance);
-        skewness = m3 / (total * variance * sd);
+        skewness = m3 / (total * variance * Math.sqrt(variance));
         kurtosis = m4 / (total * variance * variance);
       }
     }
     out[o++] = centroid;
-
-    // Entropy of the floored, normalised power.
-    {
-      const s = total < ENTROPY_FLOOR ? ENTROPY_SUM_FLOOR : total;
-      let h = 0;
-      for (let k = 1; k <= BINS; k++) {
-        const p = Math.max(P[k]!, ENTROPY_FLOOR) / s;
-        h -= p * Math.log(p);
-      }
-      out[o++] = h / LOG2;
-    }
+    out[o++] = h / LOG2;
     out[o++] = variance;
     out[o++] = skewness;
     out[o++] = kurtosis;
 
     // Least-squares slope of P on f, × (N−1) (oldSlopeScale).
-    {
-      const den = BINS * this.sumF2 - this.sumF * this.sumF;
-      out[o++] = ((BINS * sfp - this.sumF * total) / den) * (BINS - 1);
-    }
+    const den = BINS * this.sumF2 - this.sumF * this.sumF;
+    out[o++] = ((BINS * sfp - this.sumF * total) / den) * (BINS - 1);
 
-    // psySharpness. openSMILE sums it in a float32 accumulator; on steady tones (tiny column range) the
-    // difference to a float64 sum is visible, so round like it does.
-    {
-      let s = 0;
-      if (total > 0) {
-        for (let k = 1; k <= BINS; k++) s = Math.fround(s + Math.fround(this.sharpWeight[k]! * P[k]!));
-        s = 0.11 * Math.fround(s / total);
-      }
-      out[o++] = s;
-    }
+    out[o++] = total > 0 ? 0.11 * Math.fround(sharp / total) : 0;
 
-    // Harmonicity: strict extrema over ±2 bins in k = 3…254, half the summed jumps between them, /256.
+    // Harmonicity: strict extrema over ±2 bins in k = 3…254, half the summed jumps between them, /256;
+    // float32 accumulator as openSMILE.
     {
       let sum = 0;
       let last = -1;
@@ -169,7 +153,7 @@ export class SpectralFeatures {
         const c = P[k + 1]!;
         const d = P[k + 2]!;
         if ((p > a && p > b && p > c && p > d) || (p < a && p < b && p < c && p < d)) {
-          if (last >= 0) sum = Math.fround(sum + Math.fround(Math.abs(p - last))); // float32 accumulator, as openSMILE
+          if (last >= 0) sum = Math.fround(sum + Math.fround(Math.abs(p - last)));
           last = p;
         }
       }

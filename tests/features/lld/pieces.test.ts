@@ -1,7 +1,7 @@
 // The group A/B building blocks on inputs with known answers (FEATURES-SPEC §5.2–5.8).
 import { describe, expect, it } from 'vitest';
 import { equalLoudnessWeight, Loudness } from '../../../src/features/lld/audspec.ts';
-import { rmsEnergy, zeroCrossingRate } from '../../../src/features/lld/energy.ts';
+import { rmsEnergy, zeroCrossingRate, zeroCrossingRates } from '../../../src/features/lld/energy.ts';
 import { MEL_BANDS, MelFilterbank } from '../../../src/features/lld/melspec.ts';
 import { Mfcc } from '../../../src/features/lld/mfcc.ts';
 import { barkTraunmueller, SpectralFeatures } from '../../../src/features/lld/spectral.ts';
@@ -107,5 +107,19 @@ describe('spectral features', () => {
   it('Bark scale with the low/high corrections', () => {
     expect(barkTraunmueller(1000)).toBeCloseTo(26.81 / (1 + 1.96) - 0.53, 12);
     expect(barkTraunmueller(50)).toBeCloseTo(0.85 * (26.81 / (1 + 39.2) - 0.53) + 0.3, 12);
+  });
+});
+
+describe('zeroCrossingRates (prefix-count version used by extractLld)', () => {
+  it('equals the per-frame definition on a signal with exact zeros, sign changes and runs', () => {
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const x = Float32Array.from({ length: 960 + 160 * 40 + 77 }, () => {
+      const u = rand();
+      return u < 0.2 ? 0 : u < 0.6 ? -Math.round(rand() * 3) : Math.round(rand() * 3);
+    });
+    const frames = Math.floor((x.length - 960) / 160) + 1;
+    const all = zeroCrossingRates(x, frames, 960, 160);
+    for (let r = 0; r < frames; r++) expect(all[r]).toBe(Math.fround(zeroCrossingRate(x, r * 160, 960)));
   });
 });
