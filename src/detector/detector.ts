@@ -106,7 +106,7 @@ export class Detector implements StreamHost {
   async listen(stream: MediaStream, opts: ListenOptions): Promise<DetectionStream> {
     if (this.disposed) throw new DetectorError('disposed', 'The detector has been disposed.');
     const windowSec = opts.windowSec ?? 3;
-    const hopSec = opts.hopSec ?? 1;
+    const hopSec = opts.hopSec ?? 0.8;
     if (!(windowSec >= 0.5 && windowSec <= 30 && hopSec > 0 && hopSec <= windowSec)) {
       throw new DetectorError('bad-input', `continuous mode needs 0.5 ≤ windowSec ≤ 30 and 0 < hopSec ≤ windowSec (got ${windowSec}, ${hopSec}).`);
     }

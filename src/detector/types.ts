@@ -51,7 +51,7 @@ export type ListenMode = 'utterance' | 'continuous';
 
 export interface ListenOptions {
   mode: ListenMode;
-  /** Continuous mode window and hop in seconds (defaults 3 s / 1 s; hop must be ≤ window). */
+  /** Continuous mode window and hop in seconds (defaults 3 s / 0.8 s; hop must be ≤ window). */
   windowSec?: number;
   hopSec?: number;
   /** An AudioContext to reuse (the demo creates it inside the click handler). */

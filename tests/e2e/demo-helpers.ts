@@ -60,7 +60,7 @@ export interface DemoDetection {
 }
 
 /** Waits until the demo's detector is ready (or failed), returns its readout. */
-export async function waitReady(page: Page, timeoutMs = 120_000): Promise<void> {
+export async function waitReady(page: Page, timeoutMs = 180_000): Promise<void> {
   await page.waitForFunction(
     () => {
       const h = (window as unknown as { msirDemo?: { ready: boolean; errors: unknown[] } }).msirDemo;

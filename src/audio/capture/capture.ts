@@ -60,12 +60,14 @@ export async function startCapture(stream: MediaStream, opts: CaptureOptions = {
   node.port.postMessage({ type: 'port', port: channel.port2 }, [channel.port2]);
 
   let stopped = false;
+  // Our own suspend (hidden tab) is not a problem to report.
+  let suspendedByUs = false;
   const onEnded = (): void => {
     if (stopped) return;
     opts.onProblem?.(new CaptureError('device-lost', 'The microphone was disconnected. Plug it back in (or pick another), then press Start again.'));
   };
   const onState = (): void => {
-    if (stopped || context.state === 'running') return;
+    if (stopped || suspendedByUs || context.state === 'running') return;
     opts.onProblem?.(new CaptureError('audio-context-suspended', 'Audio was suspended by the browser. Click Resume (or Start) to continue.'));
   };
   track.addEventListener('ended', onEnded);
@@ -77,8 +79,10 @@ export async function startCapture(stream: MediaStream, opts: CaptureOptions = {
     port: channel.port1,
     async resume() {
       await context.resume();
+      suspendedByUs = false;
     },
     async suspend() {
+      suspendedByUs = true;
       await context.suspend();
     },
     async stop() {

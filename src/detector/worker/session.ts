@@ -32,6 +32,8 @@ export class ListenSession {
   private chain: Promise<void> = Promise.resolve();
   private detecting: Promise<void> = Promise.resolve();
   private busy = false;
+  /** A continuous-mode hop fell due while a detection ran: run the newest window as soon as it ends. */
+  private hopPending = false;
   private lastHopEnd = 0;
   private paused = false;
   private closed = false;
@@ -51,18 +53,19 @@ export class ListenSession {
       const chunk = e.data;
       this.chain = this.chain.then(() => this.onChunk(chunk)).catch((err: unknown) => this.fail(err));
     };
-    this.post({ type: 'state', id: this.opts.id, event: { state: 'listening', ...(this.vad ? { vad: this.vad.kind } : {}) } });
+    this.state('listening');
+  }
+
+  private state(state: 'listening' | 'speech' | 'paused', message?: string): void {
+    this.post({ type: 'state', id: this.opts.id, event: { state, ...(this.vad ? { vad: this.vad.kind } : {}), ...(message ? { message } : {}) } });
   }
 
   setPaused(paused: boolean): void {
     this.chain = this.chain.then(() => {
       if (paused && !this.paused) this.handleEvents(this.segmenter.flush());
       this.paused = paused;
-      this.post({
-        type: 'state',
-        id: this.opts.id,
-        event: paused ? { state: 'paused', message: 'Paused while the tab is hidden.' } : { state: 'listening' },
-      });
+      if (paused) this.state('paused', 'Paused while the tab is hidden.');
+      else this.state('listening');
     });
   }
 
@@ -105,9 +108,9 @@ export class ListenSession {
 
   private handleEvents(events: SegmentEvent[]): void {
     for (const ev of events) {
-      if (ev.type === 'start') this.post({ type: 'state', id: this.opts.id, event: { state: 'speech' } });
+      if (ev.type === 'start') this.state('speech');
       else {
-        this.post({ type: 'state', id: this.opts.id, event: { state: 'listening' } });
+        this.state('listening');
         if (ev.type === 'end') this.queue(ev.startSample, ev.endSample, false);
       }
     }
@@ -123,9 +126,12 @@ export class ListenSession {
     this.queue(Math.max(0, end - win), end, true);
   }
 
-  /** Utterances queue behind each other; a continuous window is dropped if the last is still running. */
+  /** Utterances queue behind each other; continuous windows coalesce to the newest while one runs. */
   private queue(from: number, to: number, droppable: boolean): void {
-    if (droppable && this.busy) return;
+    if (droppable && this.busy) {
+      this.hopPending = true;
+      return;
+    }
     const audio = this.ring.read(from, to);
     const decidedAt = performance.now();
     this.busy = true;
@@ -139,6 +145,12 @@ export class ListenSession {
         this.fail(err);
       } finally {
         this.busy = false;
+      }
+      if (this.hopPending && !this.closed && !this.paused) {
+        this.hopPending = false;
+        const end = this.ring.end;
+        this.lastHopEnd = end;
+        this.queue(Math.max(0, end - Math.round(this.opts.windowSec * VAD_RATE)), end, true);
       }
     });
   }

@@ -33,13 +33,16 @@ const ui = {
 /** What the e2e tests and the latency bench read (no audio in here, only results). */
 export interface DemoHandle {
   detector: Detector | null;
-  detections: Array<Detection & { latencyMs?: number }>;
+  /** receivedAt: performance.now() on the main thread when the detection arrived. */
+  detections: Array<Detection & { latencyMs?: number; receivedAt: number }>;
+  /** The microphone stream while listening (tests simulate unplugging on its track). */
+  media: MediaStream | null;
   errors: Array<{ code: string; message: string }>;
   levelFrames: number;
   fileResult: Detection | null;
   ready: boolean;
 }
-const handle: DemoHandle = { detector: null, detections: [], errors: [], levelFrames: 0, fileResult: null, ready: false };
+const handle: DemoHandle = { detector: null, detections: [], media: null, errors: [], levelFrames: 0, fileResult: null, ready: false };
 (window as unknown as { msirDemo: DemoHandle }).msirDemo = handle;
 
 function showMessage(text: string | null, kind: 'error' | 'info' = 'error', code?: string): void {
@@ -122,6 +125,7 @@ async function boot(): Promise<void> {
     await s?.stop();
     media?.getTracks().forEach((t) => t.stop());
     media = null;
+    handle.media = null;
     ui.start.disabled = false;
     ui.stop.disabled = true;
     ui.resume.hidden = true;
@@ -136,6 +140,7 @@ async function boot(): Promise<void> {
     const audioContext = new AudioContext({ latencyHint: 'interactive' });
     try {
       media = await openMicrophone();
+      handle.media = media;
       const mode = ui.mode.value as ListenMode;
       lanes.clear();
       session = await detector.listen(media, { mode, audioContext });
@@ -154,7 +159,7 @@ async function boot(): Promise<void> {
       });
       session.addEventListener('detection', (ev) => {
         const d = ev.detail;
-        handle.detections.push(d);
+        handle.detections.push({ ...d, receivedAt: performance.now() });
         if (handle.detections.length > 2000) handle.detections.splice(0, 1000);
         latencies.push(d.latencyMs);
         if (latencies.length > 100) latencies.shift();
@@ -168,7 +173,7 @@ async function boot(): Promise<void> {
         if (ev.detail.code === 'audio-context-suspended') ui.resume.hidden = false;
         if (ev.detail.code === 'device-lost') void stopAll();
       });
-      ui.status.textContent = mode === 'utterance' ? 'Listening: speak a sentence, pause, and the result appears.' : 'Listening: results update every second.';
+      ui.status.textContent = mode === 'utterance' ? 'Listening: speak a sentence, pause, and the result appears.' : 'Listening: results update about every 0.8 s.';
     } catch (err) {
       reportError(err);
       await audioContext.close().catch(() => undefined);

@@ -1,0 +1,117 @@
+// The demo page's file drop runs the same pipeline as `msir eval`: same probabilities within 1e-4 on the
+// same clip. Also the model card (corpora, licences, metrics) and the CR+LLD fallback message.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { launchChromium, ROOT, startServer } from './harness.ts';
+import { ANGRY_CLIP, NEUTRAL_CLIP, RAVDESS, waitReady } from './demo-helpers.ts';
+
+const MODEL = process.env['MSIR_E2E_MODEL'] ?? '/models/msir-default/';
+const MODEL_DIR = resolve(ROOT, 'public', MODEL.replace(/^\/+/, ''));
+const EMOTIONS = ['happy', 'neutral', 'sad', 'angry'] as const;
+const run = promisify(execFile);
+
+let server: ViteDevServer;
+let url: string;
+let browser: Browser;
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'msir-demo-'));
+  ({ server, url } = await startServer());
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** `msir eval --json` on a one-corpus folder holding just `clips` (a metadata.csv + a link to the audio). */
+async function evalCli(clips: string[]): Promise<Map<string, number[]>> {
+  const corpus = join(tmp, 'corpus');
+  await rm(corpus, { recursive: true, force: true });
+  await run('mkdir', ['-p', corpus]);
+  await symlink(resolve(RAVDESS, 'audio'), join(corpus, 'audio'));
+  const header = (await readFile(resolve(RAVDESS, 'metadata.csv'), 'utf8')).split('\n')[0]!;
+  const rows = (await readFile(resolve(RAVDESS, 'metadata.csv'), 'utf8')).split('\n').filter((l) => clips.some((c) => l.startsWith(`${c},`)));
+  expect(rows).toHaveLength(clips.length);
+  await writeFile(join(corpus, 'metadata.csv'), [header, ...rows].join('\n') + '\n');
+  const out = join(tmp, 'eval.json');
+  await run(process.execPath, [resolve(ROOT, 'training/bin.mjs'), 'eval', '--model', MODEL_DIR, '--corpus', corpus, '--split', 'all', '--json', out, '--cache', join(tmp, 'cache'), '--workers', '1'], {
+    cwd: ROOT,
+    timeout: 240_000,
+  });
+  const report = JSON.parse(await readFile(out, 'utf8')) as { clips: Array<{ id: string; probabilities: Record<string, number> }> };
+  return new Map(report.clips.map((c) => [c.id, EMOTIONS.map((e) => c.probabilities[e]!)]));
+}
+
+/** Drops a local file on the page's drop zone (a real 'drop' event carrying a File). */
+async function dropFile(page: Page, path: string): Promise<number[]> {
+  const bytes = (await readFile(path)).toString('base64');
+  const name = path.split('/').pop()!;
+  await page.evaluate(
+    ({ b64, name }) => {
+      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bin], name, { type: 'audio/flac' }));
+      const zone = document.querySelector('#drop')!;
+      document.querySelector('#file-result')!.removeAttribute('data-probabilities');
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { b64: bytes, name },
+  );
+  await page.waitForSelector('#file-result[data-probabilities]', { timeout: 60_000 });
+  return JSON.parse((await page.getAttribute('#file-result', 'data-probabilities'))!) as number[];
+}
+
+describe('demo page', () => {
+  it('file drop gives the same probabilities as `msir eval` on the same clips (≤ 1e-4)', async () => {
+    const clips = [ANGRY_CLIP, NEUTRAL_CLIP];
+    const cli = await evalCli(clips);
+    const page = await browser.newPage();
+    await page.goto(`${url}/?model=${encodeURIComponent(MODEL)}`);
+    await waitReady(page);
+    for (const clip of clips) {
+      const browserProbs = await dropFile(page, resolve(RAVDESS, clip));
+      const id = [...cli.keys()].find((k) => clip.includes(k) || k.includes(clip.split('/').pop()!.replace('.flac', '')));
+      expect(id, `eval output has ${clip}: ${[...cli.keys()].join(', ')}`).toBeDefined();
+      const nodeProbs = cli.get(id!)!;
+      for (let i = 0; i < 4; i++) expect(Math.abs(browserProbs[i]! - nodeProbs[i]!), `${clip} ${EMOTIONS[i]}: browser ${browserProbs[i]} vs eval ${nodeProbs[i]}`).toBeLessThanOrEqual(1e-4);
+    }
+    await page.close();
+  });
+
+  it('shows the model card from the manifest, with the corpora licences', async () => {
+    const manifest = JSON.parse(await readFile(join(MODEL_DIR, 'manifest.json'), 'utf8')) as { name: string; training: { corpora: Array<{ name: string; licence: string }> } };
+    const page = await browser.newPage();
+    await page.goto(`${url}/?model=${encodeURIComponent(MODEL)}`);
+    await waitReady(page);
+    const card = (await page.textContent('#model-card'))!;
+    expect(card).toContain(manifest.name);
+    for (const c of manifest.training.corpora) {
+      expect(card).toContain(c.name);
+      expect(card).toContain(c.licence);
+    }
+    if (manifest.training.corpora.some((c) => /ravdess/i.test(c.name))) expect(card).toMatch(/non-commercial/);
+    expect(await page.textContent('#readout')).toMatch(/backend (wasm|webgl|webgpu|cpu)/);
+    await page.close();
+  });
+
+  it('without a three-branch model + wav2vec2 folder it says it falls back to CR+LLD', async () => {
+    const page = await browser.newPage();
+    // Whatever is shipped, a w2v folder that does not exist must produce the fallback message.
+    await page.route('**/models/msir-w2v/manifest.json', (r) => r.fulfill({ status: 404, body: 'not here' }));
+    await page.goto(`${url}/`);
+    await waitReady(page);
+    expect(await page.getAttribute('#message', 'data-kind')).toBe('info');
+    expect(await page.textContent('#message')).toMatch(/CR\+LLD/);
+    await page.close();
+  });
+});
