@@ -78,14 +78,33 @@ export class Wav2Vec2Encoder {
     const caps = await probeCapabilities(IS_NODE);
     const device = chooseDevice(opts.device ?? 'auto', caps);
     const dtype = await chooseDtype(opts.dtype ?? 'auto', device, caps, (f) => folder.has(f));
-    // Identity = the canonical fp32 export, whichever dtype variant runs.
-    const sha256 = await sha256Hex(await folder.readBytes(ONNX_FILES.fp32));
+    // Identity = the canonical fp32 export, whichever dtype variant runs. The weights are read once: the bytes
+    // hashed here are handed to transformers.js through a one-load in-memory cache, so they are the bytes
+    // that run (and a 360 MB model is not downloaded twice in the browser).
+    const fp32Bytes = await folder.readBytes(ONNX_FILES.fp32);
+    const sha256 = await sha256Hex(fp32Bytes);
+    const runFile = ONNX_FILES[dtype];
+    const runBytes = dtype === 'fp32' ? fp32Bytes : await folder.readBytes(runFile);
     const name = await sourceName(folder);
 
     if (!/^[\w\-.]{1,96}$/.test(folder.id) || folder.id.includes('..') || folder.id.includes('--')) {
       throw new SslError('model-missing', `wav2vec2: folder name "${folder.id}" must be letters, digits, "-", "_" or "." (transformers.js model id rules)`);
     }
     env.localModelPath = folder.parent;
+    const saved = { useCustomCache: env.useCustomCache, customCache: env.customCache };
+    // Keys are the local path (".../<id>/onnx/model.onnx") or, for the second lookup, transformers.js's
+    // hub-shaped cache key (".../<id>/resolve/main/onnx/model.onnx"); this cache lives for this load only.
+    const isRunFile = (key: string) => key.includes(folder.id) && key.endsWith(`/${runFile}`);
+    let served = false;
+    env.useCustomCache = true;
+    env.customCache = {
+      match: async (key: string) => {
+        if (!isRunFile(key)) return undefined;
+        served = true;
+        return new Response(runBytes as Uint8Array<ArrayBuffer>, { headers: { 'content-length': String(runBytes.byteLength) } });
+      },
+      put: async () => undefined,
+    };
     let processor: FeatureExtractor;
     let model: PreTrainedModel;
     try {
@@ -93,6 +112,13 @@ export class Wav2Vec2Encoder {
       model = await AutoModel.from_pretrained(folder.id, { local_files_only: true, device, dtype });
     } catch (err) {
       throw new SslError('model-missing', `wav2vec2: transformers.js could not load ${folder.location} on ${device}/${dtype}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      env.useCustomCache = saved.useCustomCache;
+      env.customCache = saved.customCache;
+    }
+    if (!served) {
+      await model.dispose();
+      throw new SslError('model-missing', `wav2vec2: transformers.js did not load ${runFile} of ${folder.location} (file layout changed?)`);
     }
     const session = sessionOf(model);
     if (!session.outputNames.includes('last_hidden_state')) {
