@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   features: () => import('./commands/features.ts'),
   eval: () => import('./commands/eval.ts'),
   models: () => import('./commands/models.ts'),
+  train: () => import('./commands/train.ts'),
 };
 
 const usage = `usage: msir <command> [options]

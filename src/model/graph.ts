@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Branch } from './manifest.ts';
 import { attend } from './layers/attention.ts';
 import { lstmSequence } from './lstm.ts';
-import { conv2dSame, linearNd, maxPoolValid } from './ops.ts';
+import { conv2dSame, linearNd, maskedBatchNorm, maxPoolValid } from './ops.ts';
 import { layerNames } from './msir.ts';
 import type { MsirConfig } from './presets.ts';
 
@@ -49,32 +49,34 @@ export class MsirGraph {
     this.trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
   }
 
-  private vars(layer: string): tf.Variable[] {
-    return this.model.getLayer(layer).weights.map((w) => w.read() as tf.Variable);
+  private vars<T extends tf.Tensor[]>(layer: string): T {
+    return this.model.getLayer(layer).weights.map((w) => w.read()) as unknown as T;
   }
 
   private bilstm(x: tf.Tensor3D, lengths: number[], layer: string, merge: 'concat' | 'sum'): tf.Tensor3D {
-    const [wf, uf, bf, wb, ub, bb] = this.vars(layer) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const [wf, uf, bf, wb, ub, bb] = this.vars<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>(layer);
     const fwd = lstmSequence(tf.add(linearNd(x, wf), bf) as tf.Tensor3D, uf, lengths, false);
     const bwd = lstmSequence(tf.add(linearNd(x, wb), bb) as tf.Tensor3D, ub, lengths, true);
     return merge === 'concat' ? tf.concat([fwd, bwd], 2) : tf.add(fwd, bwd);
   }
 
   private batchNorm(x: tf.Tensor4D, lengths: number[], i: number, training: boolean): tf.Tensor4D {
-    const [gamma, beta, movMean, movVar] = this.vars(layerNames.bn(i)) as tf.Variable[] as [tf.Tensor1D, tf.Tensor1D, tf.Variable, tf.Variable];
+    const [gamma, beta, movMean, movVar] = this.vars<[tf.Tensor1D, tf.Tensor1D, tf.Variable, tf.Variable]>(layerNames.bn(i));
     let mean: tf.Tensor;
     let variance: tf.Tensor;
     if (training) {
       const [B, T, F] = x.shape;
-      const m = maskTensor(lengths, T).reshape([B, T, 1, 1]);
-      const count = tf.sum(m).mul(F);
-      mean = tf.sum(tf.mul(x, m), [0, 1, 2]).div(count);
-      variance = tf.sum(tf.square(tf.mul(tf.sub(x, mean), m)), [0, 1, 2]).div(count);
-      const [mv, vv] = [mean, variance];
+      const rows = new Float32Array(B * T * F);
+      lengths.forEach((l, b) => rows.fill(1, b * T * F, (b * T + Math.min(l, T)) * F));
+      const r = maskedBatchNorm(x, tf.tensor2d(rows, [B * T * F, 1]), gamma, beta, BN_EPSILON);
+      const [mv, vv] = [r.mean, r.variance];
       tf.tidy(() => {
         movMean.assign(tf.add(tf.mul(movMean, BN_MOMENTUM), tf.mul(mv, 1 - BN_MOMENTUM)));
         movVar.assign(tf.add(tf.mul(movVar, BN_MOMENTUM), tf.mul(vv, 1 - BN_MOMENTUM)));
       });
+      mv.dispose();
+      vv.dispose();
+      return r.y;
     } else {
       mean = movMean;
       variance = movVar;
@@ -94,7 +96,7 @@ export class MsirGraph {
         let lengths = batch.logmelLengths;
         if (x.shape[1] % crStride(cfg) !== 0) throw new Error(`logmel batch length ${x.shape[1]} is not a multiple of ${crStride(cfg)}`);
         cfg.cr.convFilters.forEach((_, i) => {
-          const [w] = this.vars(layerNames.conv(i)) as [tf.Tensor4D];
+          const [w] = this.vars<[tf.Tensor4D]>(layerNames.conv(i));
           x = conv2dSame(x, w, i > 0);
           x = this.batchNorm(x, lengths, i, training);
           // LeakyReLU is monotonic, so pooling first gives the same numbers on a quarter of the data.
@@ -110,10 +112,10 @@ export class MsirGraph {
           lengths = lengths.map((l) => Math.floor(l / p));
         }
         const [B, T, F, C] = x.shape;
-        const [wd, bd] = this.vars(layerNames.crDense) as [tf.Tensor2D, tf.Tensor1D];
+        const [wd, bd] = this.vars<[tf.Tensor2D, tf.Tensor1D]>(layerNames.crDense);
         let seq = tf.leakyRelu(tf.add(linearNd(x.reshape([B, T, F * C]), wd), bd), cfg.leakyAlpha) as tf.Tensor3D;
         seq = this.bilstm(seq, lengths, layerNames.bilstm('cr'), 'concat');
-        const [aw] = this.vars(layerNames.attention('cr')) as [tf.Tensor2D];
+        const [aw] = this.vars<[tf.Tensor2D]>(layerNames.attention('cr'));
         const { out, alpha } = attend(seq, aw, maskTensor(lengths, T));
         pooled.push(out);
         attention.cr = alpha;
@@ -127,17 +129,17 @@ export class MsirGraph {
         const x = p > 1 ? (tf.mean(x0.reshape([B, T0 / p, p, D]), 2) as tf.Tensor3D) : x0;
         const lengths = l0.map((l) => Math.floor(l / p));
         const seq = this.bilstm(x, lengths, layerNames.bilstm(branch), 'sum');
-        const [aw] = this.vars(layerNames.attention(branch)) as [tf.Tensor2D];
+        const [aw] = this.vars<[tf.Tensor2D]>(layerNames.attention(branch));
         const { out, alpha } = attend(seq, aw, maskTensor(lengths, T0 / p));
         pooled.push(out);
         attention[branch] = alpha;
       }
     }
     let h: tf.Tensor2D = pooled.length > 1 ? tf.concat(pooled, 1) : pooled[0]!;
-    const [w1, b1] = this.vars(layerNames.headDense) as [tf.Tensor2D, tf.Tensor1D];
+    const [w1, b1] = this.vars<[tf.Tensor2D, tf.Tensor1D]>(layerNames.headDense);
     h = tf.relu(tf.add(linearNd(h, w1), b1)) as tf.Tensor2D;
-    if (training && cfg.head.dropout > 0) h = tf.dropout(h, cfg.head.dropout, undefined, seed);
-    const [w2, b2] = this.vars(layerNames.out) as [tf.Tensor2D, tf.Tensor1D];
+    if (training && cfg.head.dropout > 0) h = tf.dropout(h, cfg.head.dropout, undefined, seed) as tf.Tensor2D;
+    const [w2, b2] = this.vars<[tf.Tensor2D, tf.Tensor1D]>(layerNames.out);
     const logits = tf.add(linearNd(h, w2), b2) as tf.Tensor2D;
     return { logits, attention };
   }

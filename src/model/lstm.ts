@@ -5,6 +5,7 @@
 // Layout and gate order match tf.layers.lstm (Keras: i, f, c, o; sigmoid recurrent activation), so the
 // trained weights drop into the exported standard layers unchanged.
 import * as tf from '@tensorflow/tfjs';
+import { customOp } from './custom-op.ts';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -20,7 +21,7 @@ export function lstmSequence(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayL
   if (u.shape[0] !== H || u.shape[1] !== G) throw new Error(`lstmSequence: recurrent kernel ${u.shape} does not fit ${H} units`);
   if (lengths.length !== B) throw new Error(`lstmSequence: ${lengths.length} lengths for batch ${B}`);
   const lens = Int32Array.from(lengths, (l) => Math.max(0, Math.min(T, l)));
-  const op = tf.customGrad((xp: tf.Tensor, uk: tf.Tensor) => {
+  const op = customOp((xp: tf.Tensor, uk: tf.Tensor) => {
     const X = xp.dataSync() as Float32Array;
     const U = uk.dataSync() as Float32Array;
     // Saved activations per (b, t): gates i f g o, cell c, tanh(c).

@@ -1,6 +1,7 @@
 // Model manifest (public/models/<name>/manifest.json): the only thing besides weights a detector needs.
-// Type first; validation (readManifest) lives here too once written.
-import type { Emotion } from './emotions.ts';
+// Type, and parseManifest: validation with a clear message for every problem.
+import { EMOTIONS, type Emotion } from './emotions.ts';
+import type { MsirConfig } from './presets.ts';
 
 export type Branch = 'cr' | 'lld' | 'w2v';
 
@@ -32,4 +33,77 @@ export interface ModelManifest {
     [key: string]: unknown;
   };
   metrics: Record<string, unknown>;
+  /** arch 'msir' only: the tfjs layers model file in the folder and the architecture it was built from. */
+  msir?: { modelFile: string; config: MsirConfig };
+}
+
+export const MANIFEST_FORMAT_VERSION = 1;
+
+export class ManifestError extends Error {
+  constructor(message: string) {
+    super(`invalid model manifest: ${message}`);
+    this.name = 'ManifestError';
+  }
+}
+
+const BRANCHES: Branch[] = ['cr', 'lld', 'w2v'];
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+function need(cond: unknown, msg: string): asserts cond {
+  if (!cond) throw new ManifestError(msg);
+}
+
+function checkStats(name: string, s: unknown, dims?: number): void {
+  need(isObj(s), `normalisation.${name} must be an object with mean and std`);
+  need(isNumArray(s.mean) && isNumArray(s.std), `normalisation.${name}.mean and .std must be arrays of finite numbers`);
+  need(s.mean.length === s.std.length && s.mean.length > 0, `normalisation.${name}: mean (${s.mean.length}) and std (${s.std.length}) lengths differ or are empty`);
+  need(s.std.every((x) => x > 0), `normalisation.${name}.std must be positive`);
+  if (dims !== undefined) need(s.mean.length === dims, `normalisation.${name} has ${s.mean.length} columns, expected ${dims}`);
+}
+
+/** Validates a parsed manifest.json; throws ManifestError naming the first problem found. */
+export function parseManifest(json: unknown): ModelManifest {
+  need(isObj(json), 'not a JSON object');
+  const m = json;
+  need(m.formatVersion === MANIFEST_FORMAT_VERSION, `formatVersion must be ${MANIFEST_FORMAT_VERSION}, got ${JSON.stringify(m.formatVersion)}`);
+  need(typeof m.name === 'string' && m.name.length > 0, 'name must be a non-empty string');
+  need(m.arch === 'msir' || m.arch === 'linear', `arch must be "msir" or "linear", got ${JSON.stringify(m.arch)}`);
+  need(Array.isArray(m.branches), 'branches must be an array');
+  const branches = m.branches as unknown[];
+  need(branches.every((b) => BRANCHES.includes(b as Branch)), `branches must be among ${BRANCHES.join(', ')}: got ${JSON.stringify(branches)}`);
+  need(new Set(branches).size === branches.length, 'branches has duplicates');
+  need(isObj(m.inputs), 'inputs must be an object');
+  const inputs = m.inputs;
+  need(inputs.logmel === undefined || inputs.logmel === '2d' || inputs.logmel === '3d', 'inputs.logmel must be "2d" or "3d"');
+  need(inputs.lld === undefined || ['1d', '2d', '3d'].includes(inputs.lld as string), 'inputs.lld must be "1d", "2d" or "3d"');
+  need(isObj(m.features), 'features must be an object');
+  const f = m.features;
+  need(f.sampleRate === 16000, `features.sampleRate must be 16000, got ${JSON.stringify(f.sampleRate)}`);
+  need(typeof f.frameStepSec === 'number' && f.frameStepSec > 0, 'features.frameStepSec must be a positive number');
+  need(typeof f.logmelBands === 'number' && typeof f.lldCount === 'number', 'features.logmelBands and features.lldCount must be numbers');
+  need(f.maxFrames === undefined || (Number.isInteger(f.maxFrames) && (f.maxFrames as number) > 0), 'features.maxFrames must be a positive integer');
+  need(isObj(m.normalisation), 'normalisation must be an object');
+  for (const [k, v] of Object.entries(m.normalisation)) checkStats(k, v);
+  need(Array.isArray(m.emotions) && m.emotions.length > 0, 'emotions must be a non-empty array');
+  need(m.emotions.every((e) => (EMOTIONS as readonly unknown[]).includes(e)) && new Set(m.emotions).size === m.emotions.length, `emotions must be distinct names among ${EMOTIONS.join(', ')}`);
+  need(isNumArray(m.thresholds) && m.thresholds.length === m.emotions.length, `thresholds must be ${m.emotions.length} numbers`);
+  need(m.thresholds.every((t) => t >= 0 && t <= 1), 'thresholds must lie in [0, 1]');
+  need(m.encoder === null || (isObj(m.encoder) && typeof m.encoder.name === 'string' && typeof m.encoder.hiddenSize === 'number' && typeof m.encoder.sha256 === 'string'), 'encoder must be null or { name, hiddenSize, sha256 }');
+  if (branches.includes('w2v')) need(m.encoder !== null, 'a model with a w2v branch needs an encoder');
+  need(isObj(m.training), 'training must be an object');
+  const t = m.training;
+  need(Array.isArray(t.corpora) && t.corpora.every((c) => isObj(c) && typeof c.name === 'string' && typeof c.licence === 'string'), 'training.corpora must list { name, licence }');
+  need(typeof t.seed === 'number' && typeof t.commit === 'string' && typeof t.date === 'string', 'training needs seed (number), commit and date (strings)');
+  need(isObj(m.metrics), 'metrics must be an object');
+  if (m.arch === 'msir') {
+    need(branches.length > 0, 'an msir model needs at least one branch');
+    need(isObj(m.msir) && typeof m.msir.modelFile === 'string' && isObj(m.msir.config), 'an msir model needs msir.modelFile and msir.config');
+    const cfg = m.msir.config;
+    need(Array.isArray(cfg.branches) && cfg.branches.join() === branches.join(), 'msir.config.branches must equal branches');
+    need(isObj(cfg.cr) && isObj(cfg.lld) && isObj(cfg.w2v) && isObj(cfg.head) && isObj(cfg.inputs), 'msir.config must have cr, lld, w2v, head and inputs');
+    if (branches.includes('cr')) checkStats('logmel', (m.normalisation as Record<string, unknown>).logmel);
+    if (branches.includes('lld')) checkStats('lld', (m.normalisation as Record<string, unknown>).lld);
+  }
+  return m as unknown as ModelManifest;
 }

@@ -2,10 +2,11 @@
 // no Conv2DBackpropFilter, and a matMul with a transposed operand (every default weight gradient) runs a
 // naive loop there. Here every gradient is an explicit transpose + plain matMul or a plain conv2d.
 import * as tf from '@tensorflow/tfjs';
+import { customOp } from './custom-op.ts';
 
 /** y = x·w for x [N, K], w [K, M]. */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  const op = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = customOp((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     save([a, b]);
     return {
       value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
@@ -35,7 +36,7 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): tf
   if (kh % 2 !== 1 || kw % 2 !== 1) throw new Error('conv2dSame needs odd kernel sizes');
   const ph = (kh - 1) / 2;
   const pw = (kw - 1) / 2;
-  const op = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = customOp((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     save([a, b]);
     return {
       value: tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'),
@@ -65,7 +66,7 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): tf
  * gradient goes to its window's first maximum (wasm's MaxPoolGrad is several times slower).
  */
 export function maxPoolValid(x: tf.Tensor4D, ph: number, pw: number): tf.Tensor4D {
-  const op = tf.customGrad((a: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = customOp((a: tf.Tensor, save: tf.GradSaveFunc) => {
     save([a]);
     return {
       value: tf.maxPool(a as tf.Tensor4D, [ph, pw], [ph, pw], 'valid'),
@@ -100,4 +101,53 @@ export function maxPoolValid(x: tf.Tensor4D, ph: number, pw: number): tf.Tensor4
     };
   });
   return op(x) as tf.Tensor4D;
+}
+
+/**
+ * BatchNorm over the channel (last) axis with statistics from the real frames only. x [B, T, F, C],
+ * rowMask [B·T·F, 1] (1 = real row of the [B·T·F, C] view). Column sums run as matMuls with the mask
+ * row: wasm's Sum over leading axes transposes the whole tensor first. The backward pass is the closed
+ * form and assumes dy = 0 on padded rows (true here: the graph zeroes them after pooling).
+ */
+export function maskedBatchNorm(
+  x: tf.Tensor4D,
+  rowMask: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const shape = x.shape;
+  const C = shape[3];
+  const N = shape[0] * shape[1] * shape[2];
+  let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | null = null;
+  // One op for the tape (autodiff through x − mean would need Sums over rows). Every tensor the
+  // backward pass uses goes through save(): the forward's intermediates are disposed.
+  const op = customOp((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, m: tf.Tensor, save: tf.GradSaveFunc) => {
+    const x2 = xi as tf.Tensor2D;
+    const count = tf.sum(m);
+    const maskRow = m.reshape([1, N]) as tf.Tensor2D;
+    const mean = tf.div(tf.matMul(maskRow, x2), count) as tf.Tensor2D; // [1, C]
+    const centered = tf.sub(x2, mean);
+    const variance = tf.div(tf.matMul(maskRow, tf.square(centered)), count) as tf.Tensor2D;
+    const r = tf.rsqrt(tf.add(variance, epsilon));
+    const xhat = tf.mul(centered, r);
+    stats = { mean: tf.keep(mean.reshape([C])), variance: tf.keep(variance.reshape([C])) };
+    save([xhat, r, g, m, count]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sxhat, sr, sg, sm, scount] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Scalar];
+        const ones = tf.ones([1, N]) as tf.Tensor2D;
+        const dbeta = tf.matMul(ones, dy as tf.Tensor2D); // [1, C]
+        const dgamma = tf.matMul(ones, tf.mul(dy, sxhat) as tf.Tensor2D);
+        const corr = tf.mul(sm, tf.div(tf.add(dbeta, tf.mul(sxhat, dgamma)), scount));
+        const dx = tf.mul(tf.mul(sr, sg), tf.sub(dy, corr));
+        return [dx, dgamma.reshape([C]), dbeta.reshape([C]), tf.zerosLike(sm)];
+      },
+    };
+  });
+  const y = op(x.reshape([N, C]), gamma, beta, rowMask).reshape(shape) as tf.Tensor4D;
+  const st = stats as { mean: tf.Tensor1D; variance: tf.Tensor1D } | null;
+  if (!st) throw new Error('maskedBatchNorm: statistics missing');
+  return { y, mean: st.mean, variance: st.variance };
 }

@@ -7,18 +7,19 @@ import * as tf from '@tensorflow/tfjs';
  * Returns the pooled [B, D] vector and the weights α [B, T] (sum 1 over real frames).
  */
 export function attend(h: tf.Tensor3D, w: tf.Tensor2D, mask?: tf.Tensor2D): { out: tf.Tensor2D; alpha: tf.Tensor2D } {
-  return tf.tidy(() => {
+  // No tf.tidy: this runs inside gradient tapes, which need the intermediates.
+  {
     const [B, T, D] = h.shape;
     let scores = tf.matMul(tf.tanh(h).reshape([B * T, D]), w).reshape([B, T]) as tf.Tensor2D;
     if (mask) scores = tf.add(scores, tf.mul(tf.sub(1, mask), -1e9));
     const alpha = tf.softmax(scores, -1) as tf.Tensor2D;
     const out = tf.sum(tf.mul(h, alpha.expandDims(2)), 1) as tf.Tensor2D;
     return { out, alpha };
-  });
+  }
 }
 
 export class MsirAttention extends tf.layers.Layer {
-  static override className = 'MsirAttention';
+  static className = 'MsirAttention';
   private w: tf.LayerVariable | null = null;
 
   constructor(args: { name?: string; trainable?: boolean } = {}) {
@@ -46,10 +47,6 @@ export class MsirAttention extends tf.layers.Layer {
     if (!this.w) throw new Error('MsirAttention: not built');
     const { out, alpha } = attend(h, this.w.read() as tf.Tensor2D);
     return [out, alpha];
-  }
-
-  override computeMask(): null {
-    return null;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,0 +1,99 @@
+// EmotionPredictor for arch 'msir': features → model inputs → the tfjs layers model.
+// Long utterances: inputs beyond manifest.features.maxFrames are cut into equal chunks (the model was
+// trained on crops of at most that length); probabilities are averaged weighted by chunk length and the
+// attention curves concatenated, scaled so they still sum to 1 per branch.
+import * as tf from '@tensorflow/tfjs';
+import type { ModelManifest } from './manifest.ts';
+import type { EmotionPredictor, Prediction, PredictorInput } from './predictor.ts';
+import { lldInput, logmelInput, normaliseMatrix, padRows, sliceRows, type Matrix } from './inputs.ts';
+import { LOGMEL_BANDS, logmelChannels, minInputFrames, type MsirConfig } from './presets.ts';
+import type { Branch } from './manifest.ts';
+
+export class MsirPredictor implements EmotionPredictor {
+  readonly config: MsirConfig;
+  constructor(
+    readonly manifest: ModelManifest,
+    readonly model: tf.LayersModel,
+  ) {
+    if (!manifest.msir) throw new Error('manifest has no msir section');
+    this.config = manifest.msir.config;
+  }
+
+  /** Normalised, padded per-branch inputs in model input order. */
+  prepare(input: PredictorInput): Array<{ branch: Branch; m: Matrix; rate: number }> {
+    const cfg = this.config;
+    const norm = this.manifest.normalisation;
+    const min = minInputFrames(cfg);
+    return cfg.branches.map((branch) => {
+      if (branch === 'cr') {
+        if (input.features.logmelFrames === 0) throw new Error('the model needs log-Mel features (cr branch)');
+        return { branch, m: padRows(normaliseMatrix(logmelInput(input.features, cfg.inputs.logmel), norm.logmel!), min.logmel), rate: 100 };
+      }
+      if (branch === 'lld') {
+        if (input.features.lldFrames === 0) throw new Error('the model needs LLD features (lld branch)');
+        return { branch, m: padRows(normaliseMatrix(lldInput(input.features, cfg.inputs.lld), norm.lld!), min.lld), rate: 100 };
+      }
+      const w = input.w2v;
+      if (!w) throw new Error('the model has a wav2vec2 branch: predict() needs input.w2v');
+      if (w.hidden !== cfg.inputs.w2vHidden) throw new Error(`wav2vec2 features have ${w.hidden} dims, the model expects ${cfg.inputs.w2vHidden}`);
+      let m: Matrix = { data: w.data, rows: w.frames, cols: w.hidden };
+      if (norm.w2v) m = normaliseMatrix(m, norm.w2v);
+      return { branch, m: padRows(m, min.w2v), rate: 50 };
+    });
+  }
+
+  private toTensor(branch: Branch, m: Matrix): tf.Tensor {
+    return branch === 'cr'
+      ? tf.tensor4d(m.data, [1, m.rows, LOGMEL_BANDS, logmelChannels(this.config.inputs.logmel)])
+      : tf.tensor3d(m.data, [1, m.rows, m.cols]);
+  }
+
+  /** One forward pass on unpadded inputs: probabilities and attention per branch. */
+  run(inputs: Array<{ branch: Branch; m: Matrix }>): Prediction {
+    const outs = tf.tidy(() => {
+      const r = this.model.predict(inputs.map((i) => this.toTensor(i.branch, i.m)));
+      return (Array.isArray(r) ? r : [r]).map((t) => t.dataSync() as Float32Array);
+    });
+    const attention: Prediction['attention'] = {};
+    inputs.forEach((i, k) => (attention[i.branch] = outs[k + 1]!));
+    return { probabilities: Float32Array.from(outs[0]!), attention };
+  }
+
+  async predict(input: PredictorInput): Promise<Prediction> {
+    const prepared = this.prepare(input);
+    const maxFrames = this.manifest.features.maxFrames;
+    const longest = Math.max(...prepared.map((p) => (p.m.rows * 100) / p.rate));
+    if (!maxFrames || longest <= maxFrames) return this.run(prepared);
+    const n = Math.ceil(longest / maxFrames);
+    const min = minInputFrames(this.config);
+    const probs = new Float32Array(this.manifest.emotions.length);
+    const att: Partial<Record<Branch, Float32Array[]>> = {};
+    for (let c = 0; c < n; c++) {
+      const weight = 1 / n;
+      const chunk = prepared.map((p) => {
+        const a = Math.floor((p.m.rows * c) / n);
+        const b = Math.floor((p.m.rows * (c + 1)) / n);
+        const need = p.branch === 'cr' ? min.logmel : p.branch === 'lld' ? min.lld : min.w2v;
+        return { branch: p.branch, m: padRows(sliceRows(p.m, a, b), need) };
+      });
+      const r = this.run(chunk);
+      r.probabilities.forEach((v, i) => (probs[i]! += v * weight));
+      for (const [b, a] of Object.entries(r.attention) as Array<[Branch, Float32Array]>) (att[b] ??= []).push(a.map((v) => v * weight));
+    }
+    const attention: Prediction['attention'] = {};
+    for (const [b, parts] of Object.entries(att) as Array<[Branch, Float32Array[]]>) {
+      const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+      let o = 0;
+      for (const p of parts) {
+        out.set(p, o);
+        o += p.length;
+      }
+      attention[b] = out;
+    }
+    return { probabilities: probs, attention };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

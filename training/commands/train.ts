@@ -1,0 +1,123 @@
+// `msir train`: train the MSIR model (default) or the linear baseline (--arch svm) into a model folder.
+import { parseArgs } from 'node:util';
+import { initBackend, type BackendChoice } from '../backend/index.ts';
+import type { Branch } from '../../src/model/manifest.ts';
+import { PRESETS, type LldVariant, type LogmelVariant, type PresetName } from '../../src/model/presets.ts';
+
+const usage = `usage: msir train --corpus DIR [--corpus DIR…] --out DIR [options]
+
+Trains on the 4-class subset (happy, neutral, sad, angry) of the corpora's train split, selects the
+best epoch and per-emotion thresholds on val, reports test, and writes a model folder.
+  --arch msir|svm          model (default msir); svm = the linear baseline (functionals + logistic regression)
+  --branches LIST          cr,lld,w2v subset (default cr,lld)
+  --preset cpu|paper|tiny  model size (default cpu)
+  --logmel 2d|3d           log-Mel input variant (default 2d)
+  --lld 1d|2d|3d           LLD input variant (default 3d)
+  --loss focal|ce          focal loss or cross-entropy (default focal)
+  --focal-theta LIST       θ per emotion or one value (default 2)
+  --focal-zeta LIST        ζ per emotion or one value (default 1)
+  --lr LIST                learning rate, or a comma list to grid-search on val (default 0.001)
+  --epochs N               maximum epochs (default 40)
+  --patience N             stop after N epochs without a better val mean UAR (default 10)
+  --batch N                effective batch (default 64); --micro-batch N per graph (default 16)
+  --crop N                 training crop in 10 ms frames (default 400)
+  --noise X                Gaussian noise std on normalised inputs (default 0)
+  --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
+  --seed N                 (default 1)
+  --backend auto|tensorflow|wasm|cpu   (default auto)
+  --cache DIR, --workers N, --wav2vec2 DIR, --name NAME, --max-clips N (per split, quick runs)`;
+
+const list = (s: string | undefined, n: number, dflt: number): number[] => {
+  if (!s) return Array(n).fill(dflt);
+  const v = s.split(',').map(Number);
+  if (v.some((x) => !Number.isFinite(x))) throw new Error(`not a number list: ${s}`);
+  return v.length === 1 ? Array(n).fill(v[0]) : v;
+};
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      corpus: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      arch: { type: 'string', default: 'msir' },
+      branches: { type: 'string', default: 'cr,lld' },
+      preset: { type: 'string', default: 'cpu' },
+      logmel: { type: 'string' },
+      lld: { type: 'string' },
+      loss: { type: 'string', default: 'focal' },
+      'focal-theta': { type: 'string' },
+      'focal-zeta': { type: 'string' },
+      lr: { type: 'string', default: '0.001' },
+      epochs: { type: 'string', default: '40' },
+      patience: { type: 'string', default: '10' },
+      batch: { type: 'string', default: '64' },
+      'micro-batch': { type: 'string', default: '16' },
+      crop: { type: 'string', default: '400' },
+      noise: { type: 'string', default: '0' },
+      'max-frames': { type: 'string', default: '1000' },
+      seed: { type: 'string', default: '1' },
+      backend: { type: 'string', default: 'auto' },
+      cache: { type: 'string' },
+      workers: { type: 'string' },
+      wav2vec2: { type: 'string' },
+      name: { type: 'string' },
+      'max-clips': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (!values.corpus?.length || !values.out) {
+    console.error(usage);
+    return 2;
+  }
+  const int = (name: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${v}`);
+    return n;
+  };
+  if (values.arch === 'svm' || values.arch === 'linear') {
+    const { trainLinear } = await import('../baseline/train.ts');
+    await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), log: (l) => console.log(l) });
+    return 0;
+  }
+  if (values.arch !== 'msir') throw new Error(`--arch must be msir or svm, got ${values.arch}`);
+  const branches = values.branches!.split(',').map((b) => b.trim()) as Branch[];
+  if (branches.length === 0 || branches.some((b) => !['cr', 'lld', 'w2v'].includes(b))) throw new Error(`--branches must be a subset of cr,lld,w2v: ${values.branches}`);
+  if (!(values.preset! in PRESETS)) throw new Error(`--preset must be one of ${Object.keys(PRESETS).join(', ')}`);
+  if (values.logmel && !['2d', '3d'].includes(values.logmel)) throw new Error('--logmel must be 2d or 3d');
+  if (values.lld && !['1d', '2d', '3d'].includes(values.lld)) throw new Error('--lld must be 1d, 2d or 3d');
+  if (!['focal', 'ce'].includes(values.loss!)) throw new Error('--loss must be focal or ce');
+  const backend = await initBackend(values.backend as BackendChoice);
+  console.log(`backend: ${backend}`);
+  const { runTraining } = await import('../train/run.ts');
+  await runTraining({
+    corpora: values.corpus,
+    out: values.out,
+    name: values.name,
+    branches,
+    preset: values.preset as PresetName,
+    logmel: values.logmel as LogmelVariant | undefined,
+    lld: values.lld as LldVariant | undefined,
+    loss: values.loss as 'focal' | 'ce',
+    focal: { theta: list(values['focal-theta'], 4, 2), zeta: list(values['focal-zeta'], 4, 1) },
+    lrs: values.lr!.split(',').map(Number),
+    epochs: int('epochs', values.epochs),
+    patience: int('patience', values.patience),
+    batchSize: int('batch', values.batch),
+    microBatch: int('micro-batch', values['micro-batch']),
+    seed: int('seed', values.seed),
+    cropFrames: int('crop', values.crop),
+    noise: Number(values.noise),
+    maxFrames: int('max-frames', values['max-frames']),
+    cacheDir: values.cache,
+    workers: values.workers ? int('workers', values.workers) : undefined,
+    wav2vec2: values.wav2vec2,
+    maxClips: values['max-clips'] ? int('max-clips', values['max-clips']) : undefined,
+    backend,
+  });
+  return 0;
+}

@@ -1,0 +1,118 @@
+// Training samples: features from the cache → model inputs (variant, z-score fitted on the train split
+// only), and padded batches for the training graph.
+import * as tf from '@tensorflow/tfjs';
+import type { Emotion } from '../../src/model/emotions.ts';
+import { EMOTIONS } from '../../src/model/emotions.ts';
+import type { Features } from '../../src/features/types.ts';
+import type { SslFeatures } from '../../src/model/predictor.ts';
+import type { NormalisationStats } from '../../src/model/manifest.ts';
+import { Normaliser } from '../../src/features/normalise.ts';
+import { lldInput, logmelInput, normaliseMatrix, padRows, type Matrix } from '../../src/model/inputs.ts';
+import { crStride, type GraphBatch } from '../../src/model/graph.ts';
+import { LOGMEL_BANDS, logmelChannels, minInputFrames, type MsirConfig } from '../../src/model/presets.ts';
+import type { Rng } from './rng.ts';
+
+export interface Sample {
+  id: string;
+  label: Emotion;
+  logmel?: Matrix;
+  lld?: Matrix;
+  /** wav2vec2 features, 50 Hz. */
+  w2v?: Matrix;
+}
+
+export function fitNormalisation(cfg: MsirConfig, train: Features[], w2v: SslFeatures[] = []): Record<string, NormalisationStats> {
+  const out: Record<string, NormalisationStats> = {};
+  if (cfg.branches.includes('cr')) {
+    const ms = train.map((f) => logmelInput(f, cfg.inputs.logmel));
+    out.logmel = Normaliser.fit(ms.map((m) => m.data), ms[0]!.cols).toJSON();
+  }
+  if (cfg.branches.includes('lld')) {
+    const ms = train.map((f) => lldInput(f, cfg.inputs.lld));
+    out.lld = Normaliser.fit(ms.map((m) => m.data), ms[0]!.cols).toJSON();
+  }
+  if (cfg.branches.includes('w2v')) {
+    if (w2v.length === 0) throw new Error('the w2v branch needs wav2vec2 features');
+    out.w2v = Normaliser.fit(w2v.map((w) => w.data), w2v[0]!.hidden).toJSON();
+  }
+  return out;
+}
+
+export function makeSample(cfg: MsirConfig, id: string, label: Emotion, f: Features, norm: Record<string, NormalisationStats>, w2v?: SslFeatures): Sample {
+  const min = minInputFrames(cfg);
+  const s: Sample = { id, label };
+  if (cfg.branches.includes('cr')) s.logmel = padRows(normaliseMatrix(logmelInput(f, cfg.inputs.logmel), norm.logmel!), min.logmel);
+  if (cfg.branches.includes('lld')) s.lld = padRows(normaliseMatrix(lldInput(f, cfg.inputs.lld), norm.lld!), min.lld);
+  if (cfg.branches.includes('w2v')) {
+    if (!w2v) throw new Error(`${id}: no wav2vec2 features`);
+    s.w2v = padRows(normaliseMatrix({ data: w2v.data, rows: w2v.frames, cols: w2v.hidden }, norm.w2v!), min.w2v);
+  }
+  return s;
+}
+
+export function sampleFrames(s: Sample): number {
+  return Math.max(s.logmel?.rows ?? 0, s.lld?.rows ?? 0, (s.w2v?.rows ?? 0) * 2);
+}
+
+export interface BatchOptions {
+  /** Crop each clip to at most this many frames (random offset when rng is given, else centred). */
+  maxFrames?: number;
+  rng?: Rng;
+  /** Std of Gaussian noise added to the normalised inputs (augmentation; needs rng). */
+  noise?: number;
+}
+
+/** Zero-padded tensors + lengths for the graph; the caller disposes the tensors. */
+export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions = {}): { batch: GraphBatch; targets: tf.Tensor2D } {
+  const B = samples.length;
+  // One crop window per sample, in frames of the 100 Hz inputs (log-Mel and LLD share the step).
+  const crops = samples.map((s) => {
+    const n = sampleFrames(s);
+    const len = opts.maxFrames ? Math.min(n, opts.maxFrames) : n;
+    const start = n > len ? (opts.rng ? opts.rng.int(n - len + 1) : Math.floor((n - len) / 2)) : 0;
+    return { start, len };
+  });
+  const batch: GraphBatch = {};
+  const roundUp = (n: number, k: number) => Math.ceil(n / k) * k;
+  // rate: frames per 10 ms frame (w2v runs at 50 Hz: 0.5), so crops cover the same time span.
+  const fill = (get: (s: Sample) => Matrix | undefined, mult: number, rate = 1) => {
+    const mats = samples.map(get) as Matrix[];
+    const starts = crops.map((c) => Math.floor(c.start * rate));
+    const lengths = mats.map((m, b) => Math.max(1, Math.min(m.rows - Math.min(starts[b]!, m.rows - 1), Math.floor(crops[b]!.len * rate))));
+    const T = roundUp(Math.max(...lengths), mult);
+    const cols = mats[0]!.cols;
+    const data = new Float32Array(B * T * cols);
+    mats.forEach((m, b) => {
+      const st = Math.min(starts[b]!, m.rows - 1);
+      data.set(m.data.subarray(st * cols, (st + lengths[b]!) * cols), b * T * cols);
+    });
+    if (opts.noise && opts.rng) {
+      for (let b = 0; b < B; b++) for (let i = b * T * cols, e = i + lengths[b]! * cols; i < e; i++) data[i]! += opts.noise * opts.rng.normal();
+    }
+    return { data, T, lengths };
+  };
+  if (cfg.branches.includes('cr')) {
+    const { data, T, lengths } = fill((s) => s.logmel, crStride(cfg));
+    batch.logmel = tf.tensor4d(data, [B, T, LOGMEL_BANDS, logmelChannels(cfg.inputs.logmel)]);
+    batch.logmelLengths = lengths;
+  }
+  if (cfg.branches.includes('lld')) {
+    const { data, T, lengths } = fill((s) => s.lld, cfg.lld.timePool);
+    batch.lld = tf.tensor3d(data, [B, T, data.length / (B * T)]);
+    batch.lldLengths = lengths;
+  }
+  if (cfg.branches.includes('w2v')) {
+    const { data, T, lengths } = fill((s) => s.w2v, cfg.w2v.timePool, 0.5);
+    batch.w2v = tf.tensor3d(data, [B, T, data.length / (B * T)]);
+    batch.w2vLengths = lengths;
+  }
+  const y = new Float32Array(B * EMOTIONS.length);
+  samples.forEach((s, b) => (y[b * EMOTIONS.length + EMOTIONS.indexOf(s.label)] = 1));
+  return { batch, targets: tf.tensor2d(y, [B, EMOTIONS.length]) };
+}
+
+export function disposeBatch(b: GraphBatch): void {
+  b.logmel?.dispose();
+  b.lld?.dispose();
+  b.w2v?.dispose();
+}

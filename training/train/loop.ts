@@ -1,0 +1,177 @@
+// The training loop: Adam, micro-batches accumulated to the effective batch (the wasm heap caps what
+// one graph may hold), best epoch by the validation split's mean UAR (thresholds chosen on val),
+// early stopping, a progress bar and one log line per epoch.
+import * as tf from '@tensorflow/tfjs';
+import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
+import { chooseThresholds, evaluate, type EvalReport } from '../../src/eval/metrics.ts';
+import { MsirGraph, initWeights } from '../../src/model/graph.ts';
+import { buildMsirModel } from '../../src/model/msir.ts';
+import { crossEntropyLoss, focalLoss, DEFAULT_FOCAL, type FocalParams, type LossName } from '../../src/model/losses.ts';
+import type { MsirConfig } from '../../src/model/presets.ts';
+import { progressBar } from '../data/progress.ts';
+import { disposeBatch, makeBatch, sampleFrames, type Sample } from './data.ts';
+import { Rng } from './rng.ts';
+
+export interface TrainOptions {
+  cfg: MsirConfig;
+  train: Sample[];
+  val: Sample[];
+  loss?: LossName;
+  focal?: FocalParams;
+  lr?: number;
+  epochs?: number;
+  /** Stop after this many epochs without a better val mean UAR. */
+  patience?: number;
+  batchSize?: number;
+  microBatch?: number;
+  seed?: number;
+  /** Training crop length in frames (10 ms). */
+  cropFrames?: number;
+  /** Gaussian noise std on normalised inputs (0 = off). */
+  noise?: number;
+  /** Called with each epoch's log line. */
+  log?: (line: string) => void;
+  /** Show a progress bar on stderr (default true). */
+  progress?: boolean;
+}
+
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  valLoss: number;
+  valUar: number;
+  valF1: number;
+  valFourClassUar: number;
+  seconds: number;
+  msPerClip: number;
+}
+
+export interface TrainResult {
+  model: tf.LayersModel;
+  graph: MsirGraph;
+  bestEpoch: number;
+  thresholds: number[];
+  val: EvalReport;
+  history: EpochLog[];
+  seconds: number;
+}
+
+/** Probabilities for every sample (original order), in length-sorted padded batches (masking keeps them exact). */
+export function predictSamples(graph: MsirGraph, samples: Sample[], microBatch = 16): { probs: Float32Array[]; loss: number } {
+  const order = samples.map((_, i) => i).sort((a, b) => sampleFrames(samples[a]!) - sampleFrames(samples[b]!));
+  const probs: Float32Array[] = new Array(samples.length);
+  let lossSum = 0;
+  for (let i = 0; i < order.length; i += microBatch) {
+    const idx = order.slice(i, i + microBatch);
+    const { batch, targets } = makeBatch(graph.cfg, idx.map((k) => samples[k]!));
+    const [p, l] = tf.tidy(() => {
+      const { logits } = graph.forward(batch, false);
+      return [tf.sigmoid(logits).dataSync() as Float32Array, crossEntropyLoss(logits, targets).dataSync()[0]!];
+    });
+    lossSum += l * idx.length;
+    idx.forEach((k, j) => (probs[k] = p.slice(j * EMOTIONS.length, (j + 1) * EMOTIONS.length)));
+    disposeBatch(batch);
+    targets.dispose();
+  }
+  return { probs, loss: lossSum / Math.max(1, samples.length) };
+}
+
+export function trainMsir(opts: TrainOptions): TrainResult {
+  const cfg = opts.cfg;
+  const seed = opts.seed ?? 1;
+  const epochs = opts.epochs ?? 40;
+  const patience = opts.patience ?? 10;
+  const B = opts.batchSize ?? 64;
+  const micro = Math.min(opts.microBatch ?? 16, B);
+  const crop = opts.cropFrames ?? 400;
+  const lossName = opts.loss ?? 'focal';
+  const focal = opts.focal ?? DEFAULT_FOCAL;
+  const log = opts.log ?? (() => {});
+  if (opts.train.length === 0) throw new Error('no training samples');
+  if (opts.val.length === 0) throw new Error('no validation samples (early stopping and thresholds need the val split)');
+
+  const model = buildMsirModel(cfg, seed);
+  initWeights(model, seed);
+  const graph = new MsirGraph(model, cfg);
+  const optimizer = tf.train.adam(opts.lr ?? 1e-3);
+  const rng = new Rng(seed);
+  const valLabels: Emotion[] = opts.val.map((s) => s.label);
+  const t0 = performance.now();
+  const history: EpochLog[] = [];
+  let best: { epoch: number; uar: number; weights: tf.Tensor[]; thresholds: number[]; report: EvalReport } | null = null;
+
+  // Micro-batches of similar length (sorted, then cut) waste little on padding; their order is shuffled.
+  const byLength = opts.train.map((_, i) => i).sort((a, b) => sampleFrames(opts.train[a]!) - sampleFrames(opts.train[b]!));
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const te = performance.now();
+    // Shuffle within small length-neighbourhoods so micro-batch contents vary between epochs.
+    const idx = byLength.slice();
+    for (let i = 0; i < idx.length; i += micro * 4) {
+      const part = rng.shuffle(idx.slice(i, i + micro * 4));
+      idx.splice(i, part.length, ...part);
+    }
+    const micros: number[][] = [];
+    for (let i = 0; i < idx.length; i += micro) micros.push(idx.slice(i, i + micro));
+    rng.shuffle(micros);
+    const perStep = Math.max(1, Math.round(B / micro));
+    const bar = opts.progress === false ? null : progressBar(`epoch ${epoch}/${epochs}`, micros.length);
+    let lossSum = 0;
+    let seen = 0;
+    for (let s = 0; s < micros.length; s += perStep) {
+      const group = micros.slice(s, s + perStep);
+      const total = group.reduce((n, g) => n + g.length, 0);
+      let acc: Record<string, tf.Tensor> = {};
+      for (const g of group) {
+        const { batch, targets } = makeBatch(cfg, g.map((k) => opts.train[k]!), { maxFrames: crop, rng, noise: opts.noise ?? 0 });
+        const dropSeed = rng.int(2 ** 31);
+        const { value, grads } = tf.variableGrads(() => {
+          const { logits } = graph.forward(batch, true, dropSeed);
+          return lossName === 'focal' ? focalLoss(logits, targets, focal) : crossEntropyLoss(logits, targets);
+        }, graph.trainable);
+        const w = g.length / total;
+        const next = tf.tidy(() => {
+          const out: Record<string, tf.Tensor> = {};
+          for (const [name, gr] of Object.entries(grads)) out[name] = acc[name] ? tf.add(acc[name]!, tf.mul(gr, w)) : tf.mul(gr, w);
+          return out;
+        });
+        for (const t of Object.values(acc)) t.dispose();
+        for (const t of Object.values(grads)) t.dispose();
+        acc = next;
+        lossSum += value.dataSync()[0]! * g.length;
+        seen += g.length;
+        value.dispose();
+        disposeBatch(batch);
+        targets.dispose();
+        bar?.tick(1, `loss ${(lossSum / seen).toFixed(4)}`);
+      }
+      optimizer.applyGradients(Object.entries(acc).map(([name, tensor]) => ({ name, tensor })));
+      for (const t of Object.values(acc)) t.dispose();
+    }
+    const trainSec = (performance.now() - te) / 1000;
+    const { probs, loss: valLoss } = predictSamples(graph, opts.val, micro);
+    const thresholds = chooseThresholds(probs, valLabels);
+    const report = evaluate(probs, valLabels, thresholds);
+    const entry: EpochLog = {
+      epoch,
+      loss: lossSum / seen,
+      valLoss,
+      valUar: report.summary.uar,
+      valF1: report.summary.f1,
+      valFourClassUar: report.fourClassUar,
+      seconds: (performance.now() - te) / 1000,
+      msPerClip: (trainSec * 1000) / seen,
+    };
+    history.push(entry);
+    const improved = !best || report.summary.uar > best.uar;
+    bar?.done(`loss ${entry.loss.toFixed(4)} val UAR ${entry.valUar.toFixed(1)} F1 ${entry.valF1.toFixed(1)}${improved ? ' *' : ''}`);
+    log(JSON.stringify(entry));
+    if (improved) {
+      best?.weights.forEach((t) => t.dispose());
+      best = { epoch, uar: report.summary.uar, weights: model.weights.map((w) => w.read().clone()), thresholds, report };
+    } else if (epoch - best!.epoch >= patience) break;
+  }
+  model.weights.forEach((w, i) => w.write(best!.weights[i]!));
+  best!.weights.forEach((t) => t.dispose());
+  optimizer.dispose();
+  return { model, graph, bestEpoch: best!.epoch, thresholds: best!.thresholds, val: best!.report, history, seconds: (performance.now() - t0) / 1000 };
+}
