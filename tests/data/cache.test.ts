@@ -7,7 +7,7 @@ import type { Clip } from '../../src/eval/corpus/index.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
 import { LLD_DIMS } from '../../src/features/types.ts';
 import { decodeEntry, encodeEntry } from '../../training/data/cache-format.ts';
-import { extractAll, featureCodeHash } from '../../training/data/cache.ts';
+import { extractAll, featureCodeHash, moduleClosure } from '../../training/data/cache.ts';
 import { loadCorpus } from '../../training/data/corpus.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -27,6 +27,19 @@ describe('cache file format', () => {
     expect(decodeEntry(bytes, 't')).toEqual(entry);
     expect(() => decodeEntry(bytes.subarray(0, bytes.length - 4), 't')).toThrow(/corrupt/);
     expect(() => decodeEntry(new Uint8Array(16), 't')).toThrow(/corrupt/);
+  });
+});
+
+describe('featureCodeHash', () => {
+  it('covers exactly the modules the extraction path imports', () => {
+    const files = moduleClosure([path.join(repoRoot, 'src/audio/node.ts'), path.join(repoRoot, 'src/features/extractor.ts')]).map((f) =>
+      path.relative(repoRoot, f),
+    );
+    for (const f of ['src/audio/flac.ts', 'src/audio/resample.ts', 'src/features/logmel.ts', 'src/features/lld/index.ts', 'src/features/lld/pitch/index.ts']) {
+      expect(files).toContain(f);
+    }
+    expect(files.some((f) => f.startsWith('src/model/') || f.startsWith('src/detector/') || f.startsWith('src/audio/capture/'))).toBe(false);
+    expect(featureCodeHash()).toMatch(/^[0-9a-f]{16}$/);
   });
 });
 

@@ -1,7 +1,7 @@
 // Feature cache: extract once per audio file and feature code version, store float32 on disk, reuse.
 // Key per clip: absolute path + size + mtime. Invalidation: every cache file lives under a folder
-// named by a hash of the feature/audio source code (src/features, src/audio), so any change to the
-// extractor or its config starts a fresh folder. wav2vec2 features: under a folder named by a hash of
+// named by a hash of the source of every module the extraction path imports (decoding, resampling,
+// log-Mel, LLDs), so any change to the extractor or its config starts a fresh folder. wav2vec2 features: under a folder named by a hash of
 // the encoder code and the model folder's files (names, sizes, mtimes).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -52,15 +52,38 @@ function listFiles(dir: string, filter: (name: string) => boolean): string[] {
   return out;
 }
 
+/** Relative .ts imports of a module, static and dynamic (a plain scan: these modules use literal specifiers). */
+function localImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+\.ts)['"]/g)) {
+    out.push(path.resolve(path.dirname(file), m[1]));
+  }
+  return out;
+}
+
+/** Every project file the given entry modules reach through relative imports, sorted. */
+export function moduleClosure(entries: string[]): string[] {
+  const seen = new Set<string>();
+  const stack = [...entries];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f) || !existsSync(f)) continue;
+    seen.add(f);
+    stack.push(...localImports(f));
+  }
+  return [...seen].sort();
+}
+
 let featureHashMemo: string | null = null;
-/** Hash of the code that turns a file into Features: the extractor and the audio decoding path. */
+/**
+ * Hash of the code that turns a file into Features: every module the worker's extraction path
+ * (src/audio/node.ts → decode/resample, src/features/extractor.ts → log-Mel, LLDs) imports.
+ */
 export function featureCodeHash(): string {
   if (featureHashMemo) return featureHashMemo;
   const h = createHash('sha256').update(`format ${CACHE_FORMAT}\n`);
-  const files = [
-    ...listFiles(path.join(REPO_ROOT, 'src/features'), (n) => n.endsWith('.ts')),
-    ...listFiles(path.join(REPO_ROOT, 'src/audio'), (n) => n.endsWith('.ts')).filter((p) => !p.includes(`${path.sep}capture${path.sep}`)),
-  ];
+  const files = moduleClosure([path.join(REPO_ROOT, 'src/audio/node.ts'), path.join(REPO_ROOT, 'src/features/extractor.ts')]);
   for (const f of files) h.update(path.relative(REPO_ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
   featureHashMemo = h.digest('hex').slice(0, 16);
   return featureHashMemo;
@@ -71,7 +94,7 @@ export function sslHash(modelDir: string): string {
   const dir = path.resolve(modelDir);
   if (!existsSync(dir)) throw new Error(`wav2vec2 model folder not found: ${dir}`);
   const h = createHash('sha256').update(`format ${CACHE_FORMAT}\n`);
-  for (const f of listFiles(path.join(REPO_ROOT, 'src/ssl'), (n) => n.endsWith('.ts'))) h.update(readFileSync(f));
+  for (const f of moduleClosure([path.join(REPO_ROOT, 'src/ssl/encoder.ts')])) h.update(readFileSync(f));
   for (const f of listFiles(dir, () => true)) {
     const s = statSync(f);
     h.update(`${path.relative(dir, f)}\0${s.size}\0${s.mtimeMs}\0`);
