@@ -52,6 +52,8 @@ async function warmUp(e: DetectionEngine): Promise<void> {
 }
 
 function stats(): WorkerStats {
+  // With --js-flags=--expose-gc (soak tests) collect first, so the heap figure is live data only.
+  (globalThis as { gc?: () => void }).gc?.();
   const mem = tf.memory();
   const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
   let active = 0;
