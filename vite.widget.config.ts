@@ -44,6 +44,8 @@ function emitBinaryUrls(): Plugin {
 }
 
 export default defineConfig({
+  // Relative base: worker, worklet and chunk URLs resolve against the module's own URL, wherever it is hosted.
+  base: './',
   publicDir: false,
   plugins: [emitBinaryUrls()],
   worker: { format: 'es', plugins: () => [emitBinaryUrls()] },
