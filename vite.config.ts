@@ -15,7 +15,7 @@ export default defineConfig({
   worker: { format: 'es' },
   // Crawl the workers too, so their dependencies are pre-bundled up front instead of triggering a
   // re-optimise + full page reload the first time a worker starts (which breaks e2e tests mid-run).
-  optimizeDeps: { entries: ['*.html', 'examples/*.html', 'src/detector/worker/entry.ts', 'src/features/worker.ts'] },
+  optimizeDeps: { entries: ['*.html', 'examples/*.html', 'src/detector/worker/entry.ts', 'src/features/worker.ts', 'src/ui/eval/eval.worker.ts'] },
   build: {
     target: 'es2022',
     rollupOptions: {
