@@ -1,0 +1,58 @@
+// `npm run bench:train`: ms per training step (forward + backward + Adam) of the default CPU model
+// (preset cpu, branches cr+lld) on a fixed batch of random inputs: 16 clips × 400 frames (4 s).
+// Prints the backend, median wall and CPU ms per step, and the per-clip cost.
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { initBackend, type BackendChoice } from '../training/backend/index.ts';
+import { MsirGraph, initWeights } from '../src/model/graph.ts';
+import { buildMsirModel } from '../src/model/msir.ts';
+import { focalLoss } from '../src/model/losses.ts';
+import { makeConfig, type PresetName } from '../src/model/presets.ts';
+import type { Branch } from '../src/model/manifest.ts';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'auto' },
+    preset: { type: 'string', default: 'cpu' },
+    branches: { type: 'string', default: 'cr,lld' },
+    batch: { type: 'string', default: '16' },
+    frames: { type: 'string', default: '400' },
+    steps: { type: 'string', default: '5' },
+  },
+});
+const backend = await initBackend(values.backend as BackendChoice);
+const B = Number(values.batch);
+const T = Number(values.frames);
+const cfg = makeConfig(values.preset as PresetName, values.branches!.split(',') as Branch[]);
+const model = buildMsirModel(cfg, 1);
+initWeights(model, 1);
+const graph = new MsirGraph(model, cfg);
+const opt = tf.train.adam(1e-3);
+const lengths = Array.from({ length: B }, (_, i) => T - (i % 4) * 8); // a little padding, as real batches have
+const batch = {
+  logmel: tf.randomNormal([B, T, 40, 2], 0, 1, 'float32', 1) as tf.Tensor4D,
+  logmelLengths: lengths,
+  lld: tf.randomNormal([B, T, 195], 0, 1, 'float32', 2) as tf.Tensor3D,
+  lldLengths: lengths,
+};
+const y = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, i) => i % 4), 'int32'), 4).toFloat() as tf.Tensor2D;
+const wall: number[] = [];
+const cpu: number[] = [];
+const steps = Number(values.steps);
+for (let s = 0; s <= steps; s++) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const loss = opt.minimize(() => focalLoss(graph.forward(batch, true, s).logits, y), true, graph.trainable);
+  loss?.dataSync();
+  loss?.dispose();
+  const c = process.cpuUsage(c0);
+  if (s > 0) {
+    wall.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+}
+const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
+const [load1] = (await import('node:os')).loadavg();
+console.log(`backend ${backend}; preset ${values.preset}, branches ${cfg.branches.join('+')}, batch ${B} × ${T} frames; ${steps} steps after 1 warm-up`);
+console.log(`ms/step: median wall ${median(wall).toFixed(0)} (min ${Math.min(...wall).toFixed(0)}), median CPU ${median(cpu).toFixed(0)}; per clip ${(median(wall) / B).toFixed(1)} ms wall`);
+console.log(`load average (1 min) ${load1!.toFixed(2)} on ${(await import('node:os')).availableParallelism()} cores`);
