@@ -9,12 +9,13 @@ const fmtTime = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)}m${Strin
 export function progressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
   const start = performance.now();
   let count = 0;
-  let lastDecile = -1;
+  let lastDecile = 0; // non-TTY: first line at 10 %
   let lastDraw = 0;
   const line = (note?: string): string => {
     const elapsed = (performance.now() - start) / 1000;
     const rate = count / Math.max(elapsed, 1e-9);
-    const eta = count > 0 && count < total ? ` ETA ${fmtTime((total - count) / rate)}` : '';
+    // no ETA from the first few items: worker start-up dominates them
+    const eta = count >= Math.max(3, 0.02 * total) && count < total ? ` ETA ${fmtTime((total - count) / rate)}` : '';
     const frac = total > 0 ? count / total : 1;
     const width = 24;
     const filled = Math.round(frac * width);
@@ -32,14 +33,14 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
         }
       } else {
         const decile = Math.floor((10 * count) / Math.max(total, 1));
-        if (decile > lastDecile) {
+        if (decile > lastDecile && count < total) {
           lastDecile = decile;
           stream.write(`${line(note)}\n`);
         }
       }
     },
     done(note) {
-      stream.write(stream.isTTY ? `\r\x1b[K${line(note)}\n` : lastDecile < 10 || note ? `${line(note)}\n` : '');
+      stream.write(stream.isTTY ? `\r\x1b[K${line(note)}\n` : `${line(note)}\n`);
     },
   };
 }
