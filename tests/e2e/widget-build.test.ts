@@ -103,7 +103,7 @@ describe('widget library build (dist/widget/msir-widget.js)', () => {
         new Promise<number>((resolve, reject) => {
           const el = document.getElementById('w')!;
           let count = 0;
-          el.addEventListener('error', (e) => reject(new Error((e as CustomEvent<{ message: string }>).detail.message)));
+          el.addEventListener('error', (e) => reject(new Error((e as unknown as CustomEvent<{ message: string }>).detail.message)));
           el.addEventListener('detection', () => {
             if (++count === 2) resolve(count);
           });

@@ -242,7 +242,7 @@ describe('<msir-detector> on a page styled to conflict', () => {
       const el = document.getElementById('compact') as HTMLElement & { start(): Promise<void> };
       el.setAttribute('model', '/models/does-not-exist/');
       const detail = new Promise<{ stage: string; message: string }>((resolve) =>
-        el.addEventListener('error', (e) => resolve((e as CustomEvent).detail), { once: true }),
+        el.addEventListener('error', (e) => resolve((e as unknown as CustomEvent).detail), { once: true }),
       );
       await el.start();
       const d = await detail;
