@@ -81,7 +81,14 @@ export class DetectionEngine {
       predictor = await loadPredictor(opts.model);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      const code = /manifest/i.test(msg) ? 'invalid-manifest' : /404|not found|ENOENT/i.test(msg) ? 'model-not-found' : 'model-load-failed';
+      const code =
+        err instanceof Error && err.name === 'ManifestError'
+          ? 'invalid-manifest'
+          : /ENOENT|HTTP 404|\b404\b|not found/i.test(msg)
+            ? 'model-not-found'
+            : /manifest/i.test(msg)
+              ? 'invalid-manifest'
+              : 'model-load-failed';
       throw new DetectorError(code, `Could not load the model at ${opts.model}: ${msg}`);
     }
     const needsW2v = predictor.manifest.branches.includes('w2v');

@@ -1,0 +1,115 @@
+// DetectionEngine (what the worker runs) in Node on a tiny model folder: identical to FeatureExtractor +
+// loadPredictor on a real clip, no tensor leaks, and typed errors for missing/invalid models and bad audio.
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAudioFile } from '../../src/audio/node.ts';
+import { DetectionEngine } from '../../src/detector/engine.ts';
+import { DetectorError } from '../../src/detector/errors.ts';
+import { FeatureExtractor } from '../../src/features/extractor.ts';
+import { initWeights } from '../../src/model/graph.ts';
+import { MODEL_FILE, saveModelDir } from '../../src/model/io.ts';
+import { loadPredictor } from '../../src/model/load.ts';
+import type { Branch, ModelManifest } from '../../src/model/manifest.ts';
+import { buildMsirModel } from '../../src/model/msir.ts';
+import { makeConfig } from '../../src/model/presets.ts';
+
+const CLIP = path.resolve(import.meta.dirname, '../../../shared/corpora/ravdess/audio/Actor_21/03-01-05-02-01-01-21.flac');
+const dirs: string[] = [];
+
+async function modelDir(branches: Branch[]): Promise<string> {
+  const cfg = makeConfig('tiny', branches);
+  const model = buildMsirModel(cfg, 3);
+  initWeights(model, 3);
+  const dir = mkdtempSync(path.join(tmpdir(), 'msir-engine-'));
+  dirs.push(dir);
+  await saveModelDir(model, dir);
+  model.dispose();
+  const manifest: ModelManifest = {
+    formatVersion: 1,
+    name: 'engine-test',
+    arch: 'msir',
+    branches,
+    inputs: { logmel: '2d', lld: '3d', ...(branches.includes('w2v') ? { w2v: { hiddenSize: cfg.inputs.w2vHidden } } : {}) },
+    features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: 40, lldCount: 65 },
+    normalisation: { logmel: { mean: Array(80).fill(-4), std: Array(80).fill(3) }, lld: { mean: Array(195).fill(0), std: Array(195).fill(5) } },
+    emotions: ['happy', 'neutral', 'sad', 'angry'],
+    thresholds: [0.5, 0.45, 0.55, 0.3],
+    encoder: branches.includes('w2v') ? { name: 'wav2vec2-test', hiddenSize: cfg.inputs.w2vHidden, sha256: 'x' } : null,
+    training: { corpora: [{ name: 'RAVDESS', licence: 'CC BY-NC-SA 4.0' }], seed: 3, commit: 'test', date: '2026-11-24' },
+    metrics: {},
+    msir: { modelFile: MODEL_FILE, config: cfg },
+  };
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+let dir: string;
+let clip: Float32Array;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await modelDir(['cr', 'lld']);
+  clip = await readAudioFile(CLIP);
+});
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(DetectorError);
+    return (err as DetectorError).code;
+  }
+  return 'no error';
+}
+
+describe('DetectionEngine', () => {
+  it('gives exactly what FeatureExtractor + loadPredictor give on a real clip, and leaks no tensors', async () => {
+    const engine = await DetectionEngine.create({ model: dir });
+    const ref = await loadPredictor(dir);
+    const expected = await ref.predict({ features: new FeatureExtractor().extract(clip) });
+    ref.dispose();
+    await engine.run(clip, 0, 1); // first run may create lazily-built tensors
+    const before = tf.memory().numTensors;
+    const d = await engine.run(clip, 1.5, 5.87);
+    expect(tf.memory().numTensors).toBe(before);
+    const th = engine.predictor.manifest.thresholds;
+    (['happy', 'neutral', 'sad', 'angry'] as const).forEach((e, i) => {
+      expect(d.emotions[e].probability).toBe(expected.probabilities[i]);
+      expect(d.emotions[e].positive).toBe(expected.probabilities[i]! >= th[i]!);
+    });
+    for (const b of ['cr', 'lld'] as const) {
+      expect(Array.from(d.attention[b]!)).toEqual(Array.from(expected.attention[b]!));
+      expect(d.attention[b]!.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);
+    }
+    expect(d.start).toBe(1.5);
+    expect(d.end).toBe(5.87);
+    expect(d.timings.featuresMs).toBeGreaterThan(0);
+    expect(d.timings.modelMs).toBeGreaterThan(0);
+    expect(d.timings.sslMs).toBeLessThan(1);
+    await engine.dispose();
+  });
+
+  it('rejects bad audio with bad-input', async () => {
+    const engine = await DetectionEngine.create({ model: dir });
+    const nan = clip.slice(0, 16000);
+    nan[100] = Number.NaN;
+    expect(await code(engine.run(nan, 0, 1))).toBe('bad-input');
+    expect(await code(engine.run(new Float32Array(0), 0, 0))).toBe('bad-input');
+    expect(await code(engine.run(new Float32Array(800), 0, 0.05))).toBe('bad-input');
+    await engine.dispose();
+  });
+
+  it('types model problems: missing folder, invalid manifest, wav2vec2 branch without an encoder', async () => {
+    expect(await code(DetectionEngine.create({ model: path.join(dir, 'nope') }))).toBe('model-not-found');
+    const bad = mkdtempSync(path.join(tmpdir(), 'msir-engine-bad-'));
+    dirs.push(bad);
+    writeFileSync(path.join(bad, 'manifest.json'), JSON.stringify({ formatVersion: 1, name: 'broken' }));
+    expect(await code(DetectionEngine.create({ model: bad }))).toBe('invalid-manifest');
+    const w2v = await modelDir(['cr', 'lld', 'w2v']);
+    expect(await code(DetectionEngine.create({ model: w2v, wav2vec2: false }))).toBe('wav2vec2-unavailable');
+    expect(await code(DetectionEngine.create({ model: w2v, wav2vec2: { model: path.join(w2v, 'no-encoder') } }))).toBe('wav2vec2-unavailable');
+  });
+});
