@@ -111,14 +111,14 @@ export class Wav2Vec2Encoder {
       processor = await AutoFeatureExtractor.from_pretrained(folder.id, { local_files_only: true });
       model = await AutoModel.from_pretrained(folder.id, { local_files_only: true, device, dtype });
     } catch (err) {
-      throw new SslError('model-missing', `wav2vec2: transformers.js could not load ${folder.location} on ${device}/${dtype}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new SslError('load-failed', `wav2vec2: transformers.js could not load ${folder.location} on ${device}/${dtype}: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       env.useCustomCache = saved.useCustomCache;
       env.customCache = saved.customCache;
     }
     if (!served) {
       await model.dispose();
-      throw new SslError('model-missing', `wav2vec2: transformers.js did not load ${runFile} of ${folder.location} (file layout changed?)`);
+      throw new SslError('load-failed', `wav2vec2: transformers.js did not load ${runFile} of ${folder.location} (file layout changed?)`);
     }
     const session = sessionOf(model);
     if (!session.outputNames.includes('last_hidden_state')) {

@@ -6,6 +6,7 @@ export type SslErrorCode =
   | 'hidden-size-mismatch' // output width differs from config.json or from what the caller expects
   | 'encoder-mismatch' // encoder identity differs from the one a model was trained on
   | 'device-unavailable' // requested device/dtype cannot run here
+  | 'load-failed' // transformers.js / onnxruntime could not create the session (corrupt file, unsupported op, GPU error)
   | 'bad-input' // audio too short, not finite, wrong type
   | 'disposed'
   | 'download-failed' // msir models fetch: HTTP error

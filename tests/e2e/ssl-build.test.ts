@@ -71,6 +71,12 @@ describe('wav2vec2 in the built app', () => {
     expect(requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
     // The encoder reads the weights once, hashes them and hands those very bytes to transformers.js.
     expect(requests.filter((u) => u === `${origin}/models/wav2vec2-tiny/onnx/model.onnx`)).toHaveLength(1);
+    // Without --enable-unsafe-webgpu headless Chromium has no adapter: 'auto' must fall back to WASM.
+    const auto = await page.evaluate(
+      ([a]) => (globalThis as unknown as { runSsl(o: unknown, a: number[]): Promise<PageRun> }).runSsl({ model: '/models/wav2vec2-tiny' }, a),
+      [Array.from(ref.input.subarray(0, 4000))] as const,
+    );
+    expect(auto.info?.device).toBe('wasm');
     expect(requests.some((u) => new RegExp(`^${origin}/assets/ort-wasm-simd-threaded\\.asyncify-.*\\.wasm$`).test(u))).toBe(true);
   });
 });

@@ -160,3 +160,18 @@ describe('loadEncoderForModel (what the detector calls)', () => {
     await rejectsWith(loadEncoderForModel({ name: 'm', encoder: null }, { model: TINY }), 'encoder-mismatch', /no wav2vec2 branch/);
   });
 });
+
+describe('a corrupt weights file', () => {
+  it('fails to load with load-failed, naming the folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'msir-ssl-corrupt-'));
+    try {
+      const model = join(dir, 'w2v-corrupt');
+      await cp(TINY, model, { recursive: true });
+      const bytes = await readFile(join(model, 'onnx/model.onnx'));
+      await writeFile(join(model, 'onnx/model.onnx'), bytes.subarray(0, bytes.length >> 1)); // truncated download
+      await rejectsWith(Wav2Vec2Encoder.load({ model }), 'load-failed', /could not load .*w2v-corrupt on cpu\/fp32/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
