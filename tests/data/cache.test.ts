@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { Clip } from '../../src/eval/corpus/index.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
 import { LLD_DIMS } from '../../src/features/types.ts';
 import { decodeEntry, encodeEntry } from '../../training/data/cache-format.ts';
-import { extractAll, featureCodeHash, moduleClosure } from '../../training/data/cache.ts';
+import { extractAll, featureCodeHash, moduleClosure, STALE_AFTER_MS, touchAndPrune } from '../../training/data/cache.ts';
 import { loadCorpus } from '../../training/data/corpus.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -40,6 +40,23 @@ describe('featureCodeHash', () => {
     }
     expect(files.some((f) => f.startsWith('src/model/') || f.startsWith('src/detector/') || f.startsWith('src/audio/capture/'))).toBe(false);
     expect(featureCodeHash()).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('touchAndPrune', () => {
+  it('deletes only cache folders unused for a day', async () => {
+    const dir = path.join(tmp, 'prune');
+    const current = path.join(dir, 'features-aaaaaaaaaaaaaaaa');
+    const recent = path.join(dir, 'features-bbbbbbbbbbbbbbbb');
+    const stale = path.join(dir, 'w2v-cccccccccccccccc');
+    const other = path.join(dir, 'notes');
+    for (const d of [recent, stale, other]) mkdirSync(d, { recursive: true });
+    const old = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
+    utimesSync(stale, old, old);
+    utimesSync(other, old, old);
+    expect(await touchAndPrune(dir, [current])).toEqual([stale]);
+    expect([current, recent, other].every((d) => existsSync(d))).toBe(true);
+    expect(existsSync(path.join(current, 'last-used'))).toBe(true);
   });
 });
 

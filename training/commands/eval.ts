@@ -29,7 +29,9 @@ IEMOCAP's release layout, on the 4-class subset (happy, neutral, sad, angry).
 
 export interface ClipResult {
   id: string;
+  path: string;
   corpus: string;
+  session?: number;
   speaker: string;
   emotion: string;
   label: Emotion;
@@ -107,7 +109,9 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       probs.push(p);
       clips.push({
         id: c.id,
+        path: c.path,
         corpus: c.corpus,
+        ...(c.session !== undefined ? { session: c.session } : {}),
         speaker: c.speaker,
         emotion: c.emotion,
         label: c.label,

@@ -5,7 +5,7 @@
 // the encoder code and the model folder's files (names, sizes, mtimes).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -107,6 +107,30 @@ async function clipKey(file: string): Promise<string> {
   return createHash('sha1').update(`${path.resolve(file)}\0${s.size}\0${s.mtimeMs}`).digest('hex');
 }
 
+/** Folders of a cache not used for this long are deleted (each code change leaves one behind). */
+export const STALE_AFTER_MS = 24 * 3600 * 1000;
+const LAST_USED = 'last-used';
+
+/** Mark `dirs` as used now and delete sibling features-/w2v- folders unused for STALE_AFTER_MS. */
+export async function touchAndPrune(cacheDir: string, dirs: string[], now = Date.now()): Promise<string[]> {
+  for (const d of dirs) {
+    await mkdir(d, { recursive: true });
+    await writeFile(path.join(d, LAST_USED), new Date(now).toISOString());
+  }
+  const removed: string[] = [];
+  for (const name of readdirSync(cacheDir)) {
+    const d = path.join(cacheDir, name);
+    if (!/^(features|w2v)-[0-9a-f]{16}$/.test(name) || dirs.includes(d)) continue;
+    const marker = path.join(d, LAST_USED);
+    const used = existsSync(marker) ? statSync(marker).mtimeMs : statSync(d).mtimeMs;
+    if (now - used > STALE_AFTER_MS) {
+      await rm(d, { recursive: true, force: true });
+      removed.push(d);
+    }
+  }
+  return removed;
+}
+
 const entryPath = (dir: string, key: string): string => path.join(dir, key.slice(0, 2), `${key.slice(2)}.bin`);
 
 /** A pool of extraction workers, each running cache-worker.ts through tsx. */
@@ -171,6 +195,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
     opts.onError ?? ((clip: Clip, message: string) => process.stderr.write(`features: ${clip.id}: ${message}\n`));
   const bar = opts.onProgress ? null : progressBar('features', clips.length);
   const progress = opts.onProgress ?? ((): void => bar?.tick());
+  await touchAndPrune(cacheDir, w2vDir ? [featDir, w2vDir] : [featDir]);
   const result = new Map<string, CachedFeatures>();
   const tasks: Array<Omit<WorkerTask, 'id'>> = [];
   const taskClips: Clip[] = [];
