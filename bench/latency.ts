@@ -2,7 +2,9 @@
 // with the default CR+LLD model, and the continuous-mode update rate. Three measurements:
 //  A. detect(): main thread → worker (features + model) → main thread, on exactly 4.5 s of real speech;
 //  B. live utterance mode (fake microphone playing that utterance between silences): from the moment the
-//     VAD closes the utterance to the detection (worker-side latencyMs), plus the VAD's confirmation delay;
+//     utterance's last sample (end of speech + 96 ms tail pad) reached the worker to the detection. The
+//     VAD needs 480 ms of non-speech to confirm an end; detection starts speculatively at the tail, so
+//     this is about max(384 ms, compute) rather than their sum;
 //  C. live continuous mode: detections per second at the main thread.
 // Options: --model URL (default /models/msir-default/), --backend (default wasm), --runs N (default 20), --continuous-sec S (20),
 // --json FILE. The machine is shared: the load average is printed with the figures.
@@ -104,8 +106,8 @@ try {
   console.log(`A. detect() on a ${UTTERANCE_SEC} s utterance, end-to-end from the main thread: ${fmt(total)}`);
   console.log(`   of which features: ${fmt(feat)}`);
   console.log(`   of which model:    ${fmt(model)}`);
-  console.log(`B. live utterance mode, VAD end-of-utterance → detection: ${fmt(live)}; utterance lengths ${b.map((r) => r.len.toFixed(2)).join(', ')} s`);
-  console.log(`   (+ VAD confirmation: 480 ms of non-speech closes an utterance, 96 ms of it kept as tail padding)`);
+  console.log(`B. live utterance mode, last sample of the utterance in the worker → detection: ${fmt(live)}; utterance lengths ${b.map((r) => r.len.toFixed(2)).join(', ')} s`);
+  console.log(`   (bounded below by the VAD hangover: 480 ms of non-speech confirm an end, 96 ms of it kept as the tail)`);
   console.log(`C. continuous mode (3 s window, 0.8 s hop): ${rate.toFixed(2)} updates/s over ${span.toFixed(1)} s, mean interval ${(intervals.reduce((s, v) => s + v, 0) / intervals.length).toFixed(3)} s, max ${Math.max(...intervals).toFixed(3)} s; window → result ${fmt(contLatency)}`);
   if (opts.json) {
     await writeFile(opts.json, JSON.stringify({ date: new Date().toISOString(), cores: availableParallelism(), loadavg: [load0, load1], info, utteranceSec: UTTERANCE_SEC, detect: { total, features: feat, model }, live: { latency: live, lengths: b.map((r) => r.len) }, continuous: { rate, span, intervals, latency: contLatency } }, null, 2));

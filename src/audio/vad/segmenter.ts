@@ -21,6 +21,12 @@ export interface SegmenterOptions {
 
 export type SegmentEvent =
   | { type: 'start'; startSample: number }
+  /**
+   * The utterance would end here if the silence lasts: all its audio (tail pad included) is in, only the
+   * hangover is still to be waited for. Lets the caller start work early; an 'end' with the same
+   * samples confirms it, speech resuming voids it.
+   */
+  | { type: 'candidate'; startSample: number; endSample: number }
   | { type: 'end'; startSample: number; endSample: number; forced: boolean }
   | { type: 'misfire'; startSample: number; endSample: number };
 
@@ -83,6 +89,9 @@ export class Segmenter {
       this.quiet = 0;
     } else if (p < this.neg) {
       this.quiet++;
+      if (this.quiet === this.postFrames + 1 && this.speechFrames >= this.minSpeechFrames && this.quiet < this.redemptionFrames) {
+        events.push({ type: 'candidate', startSample: this.startFrame * this.frame, endSample: (this.lastSpeechFrame + 1 + this.postFrames) * this.frame });
+      }
     } else {
       // Ambiguous frames neither end the utterance nor count as speech, but stay inside it.
       this.lastSpeechFrame = i;

@@ -7,7 +7,7 @@ import { VAD_FRAME, VAD_RATE, type FrameVad } from '../../audio/vad/types.ts';
 import type { DetectionEngine } from '../engine.ts';
 import { serializeError } from '../errors.ts';
 import type { FromWorker } from '../protocol.ts';
-import type { LevelFrame, ListenMode } from '../types.ts';
+import type { Detection, LevelFrame, ListenMode } from '../types.ts';
 import { SampleRing } from './ring.ts';
 
 export interface SessionOptions {
@@ -32,6 +32,10 @@ export class ListenSession {
   private chain: Promise<void> = Promise.resolve();
   private detecting: Promise<void> = Promise.resolve();
   private busy = false;
+  private spec: { from: number; to: number; result: Promise<Detection | null> } | null = null;
+  private specRunning = false;
+  /** When each chunk's last 16 kHz sample arrived (latency is measured from the utterance's last sample). */
+  private readonly arrivals: Array<{ end: number; at: number }> = [];
   /** A continuous-mode hop fell due while a detection ran: run the newest window as soon as it ends. */
   private hopPending = false;
   private lastHopEnd = 0;
@@ -77,6 +81,8 @@ export class ListenSession {
     if (this.closed || this.paused || !this.resampler) return;
     const x = this.resampler.push(chunk);
     this.ring.write(x);
+    this.arrivals.push({ end: this.ring.end, at: performance.now() });
+    if (this.arrivals.length > 64) this.arrivals.splice(0, this.arrivals.length - 64); // ~4 s of chunks
     const levels: LevelFrame[] = [];
     for (let i = 0; i < x.length; ) {
       const n = Math.min(x.length - i, VAD_FRAME - this.frameFill);
@@ -109,21 +115,69 @@ export class ListenSession {
   private handleEvents(events: SegmentEvent[]): void {
     for (const ev of events) {
       if (ev.type === 'start') this.state('speech');
+      else if (ev.type === 'candidate') this.speculate(ev.startSample, ev.endSample);
       else {
         this.state('listening');
-        if (ev.type === 'end') this.queue(ev.startSample, ev.endSample, false);
+        if (ev.type === 'end') {
+          const spec = this.spec;
+          this.spec = null;
+          if (spec && spec.from === ev.startSample && spec.to === ev.endSample) this.emitWhenDone(spec.result, ev.endSample);
+          else this.queue(ev.startSample, ev.endSample, false);
+        }
       }
     }
   }
 
+  /**
+   * Starts detecting a candidate utterance during the VAD hangover, so the result is ready (or nearly)
+   * when the silence confirms the end. At most one speculative run at a time; a wrong guess costs CPU only.
+   */
+  private speculate(from: number, to: number): void {
+    if (this.specRunning) return;
+    this.specRunning = true;
+    const result = this.run(from, to);
+    void result.finally(() => (this.specRunning = false));
+    this.spec = { from, to, result };
+  }
+
+  /** Runs one detection after those already queued; null when it failed (the error is posted). */
+  private run(from: number, to: number): Promise<Detection | null> {
+    const audio = this.ring.read(from, to);
+    const result = this.detecting.then(async () => {
+      if (this.closed) return null;
+      try {
+        return await this.engine.run(audio, from / VAD_RATE, to / VAD_RATE);
+      } catch (err) {
+        this.fail(err);
+        return null;
+      }
+    });
+    this.detecting = result.then(() => undefined);
+    return result;
+  }
+
+  private emitWhenDone(result: Promise<Detection | null>, endSample: number): void {
+    const audioEndAt = this.arrivalOf(endSample);
+    void result.then((detection) => {
+      if (!detection || this.closed) return;
+      this.detections++;
+      this.post({ type: 'detection', id: this.opts.id, detection, latencyMs: performance.now() - audioEndAt });
+    });
+  }
+
+  /** Wall-clock time (performance.now) at which 16 kHz sample `s` reached the worker. */
+  private arrivalOf(s: number): number {
+    for (const a of this.arrivals) if (a.end >= s) return a.at;
+    return performance.now();
+  }
+
   private maybeHop(): void {
     const hop = Math.round(this.opts.hopSec * VAD_RATE);
-    const win = Math.round(this.opts.windowSec * VAD_RATE);
     const end = this.ring.end;
     // The first update comes after one hop (a shorter window), then every hop.
     if (end - this.lastHopEnd < hop) return;
     this.lastHopEnd = end;
-    this.queue(Math.max(0, end - win), end, true);
+    this.queue(Math.max(0, end - Math.round(this.opts.windowSec * VAD_RATE)), end, true);
   }
 
   /** Utterances queue behind each other; continuous windows coalesce to the newest while one runs. */
@@ -132,20 +186,11 @@ export class ListenSession {
       this.hopPending = true;
       return;
     }
-    const audio = this.ring.read(from, to);
-    const decidedAt = performance.now();
     this.busy = true;
-    this.detecting = this.detecting.then(async () => {
-      if (this.closed) return;
-      try {
-        const detection = await this.engine.run(audio, from / VAD_RATE, to / VAD_RATE);
-        this.detections++;
-        this.post({ type: 'detection', id: this.opts.id, detection, latencyMs: performance.now() - decidedAt });
-      } catch (err) {
-        this.fail(err);
-      } finally {
-        this.busy = false;
-      }
+    const result = this.run(from, to);
+    this.emitWhenDone(result, to);
+    void result.then(() => {
+      this.busy = false;
       if (this.hopPending && !this.closed && !this.paused) {
         this.hopPending = false;
         const end = this.ring.end;

@@ -60,4 +60,26 @@ describe('Segmenter', () => {
     expect(ev.at(-1)?.type).toBe('end');
     expect(() => new Segmenter({ positiveThreshold: 0.3, negativeThreshold: 0.5 })).toThrow(RangeError);
   });
+
+  it('announces a candidate end after the tail pad, confirmed by the end event with the same samples', () => {
+    const s = new Segmenter({ redemptionMs: 480, postSpeechPadMs: 96 });
+    const log: Array<{ frame: number; ev: SegmentEvent }> = [];
+    seq([0.05, 10], [0.9, 40], [0.05, 40]).forEach((p, frame) => s.push(p).forEach((ev) => log.push({ frame, ev })));
+    const cand = log.find((l) => l.ev.type === 'candidate')!;
+    const end = log.find((l) => l.ev.type === 'end')!;
+    expect(cand.frame).toBe(50 + msFrames(96)); // 96 ms of quiet after the last speech frame (49)
+    expect(end.frame).toBe(49 + msFrames(480));
+    expect(cand.frame).toBeLessThan(end.frame);
+    if (cand.ev.type !== 'candidate' || end.ev.type !== 'end') throw new Error('unreachable');
+    expect([cand.ev.startSample, cand.ev.endSample]).toEqual([end.ev.startSample, end.ev.endSample]);
+    // Speech resuming inside the hangover voids the candidate: the final end is later.
+    const s2 = new Segmenter({ redemptionMs: 480, postSpeechPadMs: 96 });
+    const ev2 = seq([0.9, 40], [0.05, 8], [0.9, 20], [0.05, 40]).flatMap((p) => s2.push(p));
+    const cands = ev2.filter((e) => e.type === 'candidate');
+    const ends = ev2.filter((e): e is Extract<SegmentEvent, { type: 'end' }> => e.type === 'end');
+    expect(cands).toHaveLength(2);
+    expect(ends).toHaveLength(1);
+    expect(cands[0]!.type === 'candidate' && cands[0]!.endSample).toBeLessThan(ends[0]!.endSample);
+    expect(cands[1]).toEqual({ type: 'candidate', startSample: ends[0]!.startSample, endSample: ends[0]!.endSample });
+  });
 });
