@@ -175,3 +175,23 @@ describe('a corrupt weights file', () => {
     }
   });
 });
+
+describe('dtype variants', () => {
+  it('q8 loads onnx/model_quantized.onnx while the identity stays the fp32 file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'msir-ssl-q8-'));
+    try {
+      const model = join(dir, 'w2v-q8');
+      await cp(TINY, model, { recursive: true });
+      // Stand-in variant: the CTC graph under the quantized name, so the test sees WHICH file ran.
+      await cp(join(TINY_CTC, 'onnx/model.onnx'), join(model, 'onnx/model_quantized.onnx'));
+      await rejectsWith(Wav2Vec2Encoder.load({ model, dtype: 'q8' }), 'ctc-export', /outputs "logits"/);
+      await cp(join(TINY, 'onnx/model.onnx'), join(model, 'onnx/model_quantized.onnx'));
+      const enc = await Wav2Vec2Encoder.load({ model, dtype: 'q8' });
+      expect(enc.info.dtype).toBe('q8');
+      expect(enc.info.sha256).toBe((await encoderIdentity(TINY)).sha256);
+      await enc.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
