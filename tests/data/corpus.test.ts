@@ -85,6 +85,11 @@ describe('loadCorpus errors and cross-corpus use', () => {
     await expect(loadCorpus(path.join(tmp, 'empty'))).rejects.toThrow(/neither metadata.csv/);
   });
 
+  it('refuses the same corpus twice', async () => {
+    const dir = path.join(shared, 'corpora/emodb');
+    await expect(loadCorpora([dir, dir])).rejects.toMatchObject({ code: 'duplicate' });
+  });
+
   it('evaluates a corpus without a split column whole', async () => {
     const dir = path.join(tmp, 'nosplit');
     mkdirSync(path.join(dir, 'audio'), { recursive: true });

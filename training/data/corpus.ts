@@ -76,7 +76,7 @@ export async function loadCorpora(dirs: string[], opts: LoadCorpusOptions = {}):
   const ids = new Set<string>();
   for (const d of dirs) {
     for (const c of await loadCorpus(d, opts)) {
-      if (ids.has(c.id)) throw new CorpusError('unknown-layout', `clip id ${c.id} appears in two corpora (same corpus given twice?)`);
+      if (ids.has(c.id)) throw new CorpusError('duplicate', `clip id ${c.id} appears in two corpora (same corpus given twice?)`);
       ids.add(c.id);
       all.push(c);
     }

@@ -37,7 +37,8 @@ export type CorpusErrorCode =
   | 'missing-column' // metadata.csv lacks a required column
   | 'empty' // no rows / no clips
   | 'unknown-layout' // neither metadata.csv nor IEMOCAP Session folders
-  | 'not-found'; // the corpus folder does not exist
+  | 'not-found' // the corpus folder does not exist
+  | 'duplicate'; // the same clip id in two pooled corpora
 
 /** Fatal corpus problems: callers switch on `code`, users read `message`. */
 export class CorpusError extends Error {
