@@ -26,11 +26,13 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     repeats: { type: 'string', default: '3' },
     'skip-browser': { type: 'boolean', default: false },
+    'wasm-threads': { type: 'string' },
   },
 });
 const models = (values.model ?? ['w768-base']) as SkeletonName[];
 const seconds = Number(values.seconds);
 const repeats = Math.max(1, Number(values.repeats));
+const wasmThreads = values['wasm-threads'] ? Number(values['wasm-threads']) : undefined;
 
 function testAudio(sec: number): Float32Array {
   // Content does not change wav2vec2's compute (fixed graph, no early exit); a voiced-like signal anyway.
@@ -101,8 +103,8 @@ async function benchBrowser(models: SkeletonName[], audio: Float32Array): Promis
     for (const model of models) {
       for (const device of devices) {
         const r = await page.evaluate(
-          ([m, d, a, n]) => (globalThis as unknown as { runSsl(o: unknown, a: number[], n: number): Promise<PageResult> }).runSsl({ model: m, device: d }, a, n),
-          [`/.cache/msir-wav2vec2/${model}`, device, Array.from(audio), repeats] as const,
+          ([o, a, n]) => (globalThis as unknown as { runSsl(o: unknown, a: number[], n: number): Promise<PageResult> }).runSsl(o, a, n),
+          [{ model: `/.cache/msir-wav2vec2/${model}`, device, ...(wasmThreads ? { wasmThreads } : {}) }, Array.from(audio), repeats] as const,
         );
         if (!r.ok) throw new Error(`Chromium ${device}: ${r.message}`);
         const med = median(r.encodeMs!) / 1000;
@@ -114,7 +116,7 @@ async function benchBrowser(models: SkeletonName[], audio: Float32Array): Promis
           audioSec: audio.length / 16000,
           medianSec: med,
           rtf: med / (audio.length / 16000),
-          note: `${env.cores} logical cores, crossOriginIsolated=${env.isolated}`,
+          note: `${env.cores} logical cores, crossOriginIsolated=${env.isolated}, wasm threads ${wasmThreads ?? 'default'}`,
         });
       }
     }

@@ -19,6 +19,11 @@ export interface Wav2Vec2LoadOptions {
   expectHiddenSize?: number;
   /** Browser: same-origin onnxruntime-web WASM files; defaults to the copies the app bundles. */
   wasmPaths?: OrtWasmPaths;
+  /**
+   * Browser WASM threads (needs crossOriginIsolated). onnxruntime-web's default is min(4, ⌈cores/2⌉);
+   * it takes effect only before the page's first session (the WASM runtime initialises once).
+   */
+  wasmThreads?: number;
 }
 
 export interface Wav2Vec2Info extends EncoderIdentity {
@@ -54,6 +59,10 @@ export class Wav2Vec2Encoder {
     }
     const wasmPaths = opts.wasmPaths ?? (IS_NODE ? undefined : (await import('./ort-wasm-urls.ts')).ORT_WASM_PATHS);
     configureLocalOnly(wasmPaths);
+    if (opts.wasmThreads !== undefined && env.backends.onnx.wasm) {
+      if (!Number.isInteger(opts.wasmThreads) || opts.wasmThreads < 1) throw new SslError('device-unavailable', 'wav2vec2: wasmThreads must be a positive integer');
+      env.backends.onnx.wasm.numThreads = opts.wasmThreads;
+    }
 
     const folder: ModelFolder = IS_NODE ? await openNodeFolder(opts.model) : openUrlFolder(opts.model);
     const config = await readJson(folder, 'config.json');
