@@ -102,6 +102,18 @@ export class Detector implements StreamHost {
     return reply.detection;
   }
 
+  /**
+   * Detects emotions in an encoded clip (WAV or FLAC bytes, e.g. a dropped file). Decoding and resampling
+   * run in the worker with the same loadAudio() the CLI uses. The bytes are copied.
+   */
+  async detectEncoded(bytes: Uint8Array): Promise<Detection> {
+    if (!(bytes instanceof Uint8Array)) throw new DetectorError('bad-input', 'bytes must be a Uint8Array.');
+    const copy = bytes.slice();
+    const reply = await this.request({ type: 'detect-encoded', id: 0, bytes: copy }, [copy.buffer]);
+    if (reply.type !== 'result') throw new DetectorError('worker-failed', `unexpected ${reply.type} reply to detectEncoded`);
+    return reply.detection;
+  }
+
   /** Listens to a microphone stream; see DetectionStream for the events. */
   async listen(stream: MediaStream, opts: ListenOptions): Promise<DetectionStream> {
     if (this.disposed) throw new DetectorError('disposed', 'The detector has been disposed.');

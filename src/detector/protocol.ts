@@ -13,6 +13,8 @@ export type ToWorker =
       vad: 'auto' | 'silero' | 'energy';
     }
   | { type: 'detect'; id: number; audio: Float32Array; sampleRate: number }
+  /** An encoded clip (WAV/FLAC bytes): decoded and resampled in the worker, exactly as loadAudio does. */
+  | { type: 'detect-encoded'; id: number; bytes: Uint8Array }
   | {
       type: 'listen';
       id: number;

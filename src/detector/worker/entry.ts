@@ -14,6 +14,7 @@ import type { FromWorker, ToWorker, WorkerStats } from '../protocol.ts';
 import type { DetectorInfo } from '../types.ts';
 import { chooseBackend } from './backend.ts';
 import { resample } from '../../audio/resample.ts';
+import { loadAudio } from '../../audio/load.ts';
 import { ListenSession } from './session.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -88,6 +89,14 @@ async function handle(msg: ToWorker): Promise<void> {
       validateAudio(msg.audio, msg.sampleRate);
       const audio = msg.sampleRate === 16000 ? msg.audio : await resample(msg.audio, msg.sampleRate, 16000);
       const detection = await engine.run(audio, 0, msg.audio.length / msg.sampleRate);
+      detections++;
+      post({ type: 'result', id: msg.id, detection });
+      return;
+    }
+    case 'detect-encoded': {
+      if (!engine) throw new DetectorError('worker-failed', 'detector not initialised');
+      const audio = await loadAudio(msg.bytes);
+      const detection = await engine.run(audio, 0, audio.length / 16000);
       detections++;
       post({ type: 'result', id: msg.id, detection });
       return;

@@ -1,6 +1,5 @@
 // Live demo page: microphone → Detector (worker) → level meter, spectrogram, emotion lanes, attention,
 // readouts; plus a file drop that runs the same detector on a local clip.
-import { loadAudio } from '../../audio/load.ts';
 import { CaptureError, openMicrophone } from '../../audio/capture/errors.ts';
 import { Detector, DetectorError, type Detection, type DetectionStream, type ListenMode } from '../../detector/index.ts';
 import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
@@ -202,14 +201,13 @@ async function boot(): Promise<void> {
     showMessage(null);
     ui.fileResult.textContent = `Analysing ${file.name}…`;
     try {
-      const audio = await loadAudio(new Uint8Array(await file.arrayBuffer()));
-      const d = await detector.detect(audio, 16000);
+      const d = await detector.detectEncoded(new Uint8Array(await file.arrayBuffer()));
       handle.fileResult = d;
       const table = document.createElement('table');
       table.className = 'latest';
       renderLatest(d, table);
       const head = document.createElement('p');
-      head.textContent = `${file.name}: ${(audio.length / 16000).toFixed(2)} s, features ${d.timings.featuresMs.toFixed(0)} ms, model ${d.timings.modelMs.toFixed(0)} ms`;
+      head.textContent = `${file.name}: ${d.end.toFixed(2)} s, features ${d.timings.featuresMs.toFixed(0)} ms, model ${d.timings.modelMs.toFixed(0)} ms`;
       ui.fileResult.replaceChildren(head, table);
       ui.fileResult.dataset['probabilities'] = JSON.stringify(EMOTIONS.map((e) => d.emotions[e].probability));
       attention.draw(d);
