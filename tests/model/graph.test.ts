@@ -65,9 +65,9 @@ describe('MSIR training graph', () => {
       {
         logmel: tf.concat([padTo(short.logmel, 64), long.logmel]),
         logmelLengths: [24, 64],
-        lld: tf.concat([tf.concat([short.lld, tf.fill([1, 40, 195], 7)], 1), long.lld]),
+        lld: tf.concat([tf.concat([short.lld, tf.fill([1, 40, 195], 7)], 1), long.lld]) as tf.Tensor3D,
         lldLengths: [24, 64],
-        w2v: tf.concat([tf.concat([short.w2v, tf.fill([1, 20, 12], -5)], 1), long.w2v]),
+        w2v: tf.concat([tf.concat([short.w2v, tf.fill([1, 20, 12], -5)], 1), long.w2v]) as tf.Tensor3D,
         w2vLengths: [12, 32],
       },
       false,
