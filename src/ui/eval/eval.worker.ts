@@ -1,5 +1,6 @@
 // One evaluation worker: decodes a clip's file bytes and runs the detector engine (features + model,
 // the same code path as the Detector API) on it. The page may start several of these.
+import * as tf from '@tensorflow/tfjs';
 import { loadAudio } from '../../audio/load.ts';
 import { DetectionEngine } from '../../detector/engine.ts';
 import { chooseBackend } from '../../detector/worker/backend.ts';
@@ -13,6 +14,9 @@ const post = (msg: FromEvalWorker, transfer: Transferable[] = []): void => scope
 
 async function init(msg: Extract<ToEvalWorker, { type: 'init' }>): Promise<void> {
   try {
+    // One thread per worker: the page parallelises over clips with several workers, and tfjs-wasm's
+    // threaded build breaks once minified (its pthread source is rebuilt from a renamed function).
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     const choice = await chooseBackend(msg.backend, msg.wasmPaths);
     engine = await DetectionEngine.create({ model: msg.model, wav2vec2: false });
     const m = engine.predictor.manifest;
