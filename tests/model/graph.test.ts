@@ -101,3 +101,33 @@ describe('MSIR training graph', () => {
     expect(() => graph.forward({ logmel: x.logmel, logmelLengths: [30], lld: x.lld, lldLengths: [30], w2v: x.w2v, w2vLengths: [15] }, false)).toThrow(/multiple/);
   });
 });
+
+describe('branch subsets and input variants (paper Table 1)', () => {
+  const cases: Array<{ branches: Array<'cr' | 'lld' | 'w2v'>; logmel?: '2d' | '3d'; lld?: '1d' | '2d' | '3d' }> = [
+    { branches: ['cr'], logmel: '3d' },
+    { branches: ['lld'], lld: '1d' },
+    { branches: ['lld'], lld: '2d' },
+    { branches: ['w2v'] },
+    { branches: ['cr', 'w2v'], logmel: '2d' },
+  ];
+  for (const c of cases) {
+    it(`${c.branches.join('+')} ${c.logmel ?? ''}${c.lld ?? ''}: graph equals the layers model`, () => {
+      const conf = makeConfig('tiny', c.branches, { ...(c.logmel ? { logmel: c.logmel } : {}), ...(c.lld ? { lld: c.lld } : {}), w2vHidden: 10 });
+      const m = buildMsirModel(conf, 2);
+      initWeights(m, 2);
+      const g = new MsirGraph(m, conf);
+      const T = 40;
+      const x: tf.Tensor[] = [];
+      const batch: Parameters<MsirGraph['forward']>[0] = {};
+      for (const b of conf.branches) {
+        if (b === 'cr') x.push((batch.logmel = tf.randomNormal([1, T, 40, c.logmel === '3d' ? 3 : 2], 0, 1, 'float32', 3) as tf.Tensor4D)), (batch.logmelLengths = [T]);
+        if (b === 'lld') x.push((batch.lld = tf.randomNormal([1, T, c.lld === '1d' ? 65 : c.lld === '2d' ? 130 : 195], 0, 1, 'float32', 4) as tf.Tensor3D)), (batch.lldLengths = [T]);
+        if (b === 'w2v') x.push((batch.w2v = tf.randomNormal([1, T / 2, 10], 0, 1, 'float32', 5) as tf.Tensor3D)), (batch.w2vLengths = [T / 2]);
+      }
+      const ref = (m.predict(x) as tf.Tensor[])[0]!.dataSync();
+      const got = tf.sigmoid(g.forward(batch, false).logits).dataSync();
+      got.forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 5));
+      expect(m.inputs.length).toBe(conf.branches.length);
+    });
+  }
+});
