@@ -4,7 +4,7 @@
 // Protobuf merges repeated occurrences of an embedded message field, so a second `graph` (ModelProto field 7)
 // holding only `initializer` entries (GraphProto field 5) completes the first: no ONNX library needed.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, writeFile, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -75,9 +75,16 @@ export async function synthesizeWav2Vec2(name: SkeletonName, seed = 1): Promise<
   const existing = await readFile(stampPath, 'utf8').catch(() => '');
   if (existing === stampText && (await stat(resolve(dir, 'onnx/model.onnx')).catch(() => null))) return dir;
 
+  // Test files run in parallel workers and may synthesize the same model at once: every file is written
+  // under a unique name and renamed into place, so a reader never sees a half-written one.
+  const tmp = `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const put = async (file: string, text: string) => {
+    await writeFile(resolve(dir, file + tmp), text);
+    await rename(resolve(dir, file + tmp), resolve(dir, file));
+  };
   await mkdir(resolve(dir, 'onnx'), { recursive: true });
-  await writeFile(resolve(dir, 'config.json'), JSON.stringify(spec.config, null, 2));
-  await writeFile(resolve(dir, 'preprocessor_config.json'), JSON.stringify(spec.preprocessor, null, 2));
+  await put('config.json', JSON.stringify(spec.config, null, 2));
+  await put('preprocessor_config.json', JSON.stringify(spec.preprocessor, null, 2));
 
   const headers = spec.initializers.map((t) => tensorHeader(t.name, t.dims, 4 * t.dims.reduce((p, d) => p * d, 1)));
   const entries = spec.initializers.map((t, i) => {
@@ -86,7 +93,8 @@ export async function synthesizeWav2Vec2(name: SkeletonName, seed = 1): Promise<
   });
   const graphLen = entries.reduce((s, e) => s + e.prefix.length + e.tensorLen, 0);
 
-  const file = await open(resolve(dir, 'onnx/model.onnx'), 'w');
+  const modelTmp = resolve(dir, 'onnx/model.onnx' + tmp);
+  const file = await open(modelTmp, 'w');
   try {
     await file.write(skeleton);
     await file.write(Buffer.from([0x3a, ...varint(graphLen)])); // ModelProto.graph (7), merged with the first
@@ -101,7 +109,8 @@ export async function synthesizeWav2Vec2(name: SkeletonName, seed = 1): Promise<
   } finally {
     await file.close();
   }
-  await writeFile(stampPath, stampText);
+  await rename(modelTmp, resolve(dir, 'onnx/model.onnx'));
+  await put('msir-synth.stamp', stampText);
   return dir;
 }
 
