@@ -16,12 +16,12 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --loss focal|ce          focal loss or cross-entropy (default focal)
   --focal-theta LIST       θ per emotion or one value (default 2)
   --focal-zeta LIST        ζ per emotion or one value (default 1)
-  --lr LIST                learning rate, or a comma list to grid-search on val (default 0.001)
-  --epochs N               maximum epochs (default 40)
-  --patience N             stop after N epochs without a better val mean UAR (default 10)
+  --lr LIST                learning rate, or a comma list to grid-search on val (default 0.002)
+  --epochs N               maximum epochs (default 30)
+  --patience N             stop after N epochs without a better val mean UAR (default 8)
   --batch N                effective batch (default 64); --micro-batch N per graph (default 16)
-  --crop N                 training crop in 10 ms frames (default 400)
-  --noise X                Gaussian noise std on normalised inputs (default 0)
+  --crop N                 training crop in 10 ms frames (default 300)
+  --noise X                Gaussian noise std on normalised inputs (default 0.1; 0 = off)
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
   --seed N                 (default 1)
   --backend auto|tensorflow|wasm|cpu   (default auto)
@@ -48,13 +48,13 @@ export async function run(args: string[]): Promise<number> {
       loss: { type: 'string', default: 'focal' },
       'focal-theta': { type: 'string' },
       'focal-zeta': { type: 'string' },
-      lr: { type: 'string', default: '0.001' },
-      epochs: { type: 'string', default: '40' },
-      patience: { type: 'string', default: '10' },
+      lr: { type: 'string', default: '0.002' },
+      epochs: { type: 'string', default: '30' },
+      patience: { type: 'string', default: '8' },
       batch: { type: 'string', default: '64' },
       'micro-batch': { type: 'string', default: '16' },
-      crop: { type: 'string', default: '400' },
-      noise: { type: 'string', default: '0' },
+      crop: { type: 'string', default: '300' },
+      noise: { type: 'string', default: '0.1' },
       'max-frames': { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
