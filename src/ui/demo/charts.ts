@@ -87,7 +87,7 @@ export class EmotionLanes {
   }
   add(d: Detection): void {
     this.items.push(d);
-    while (this.items.length > 500) this.items.shift();
+    while (this.items.length > 200) this.items.shift();
     this.draw(d.end);
   }
   clear(): void {

@@ -159,7 +159,8 @@ async function boot(): Promise<void> {
       session.addEventListener('detection', (ev) => {
         const d = ev.detail;
         handle.detections.push({ ...d, receivedAt: performance.now() });
-        if (handle.detections.length > 2000) handle.detections.splice(0, 1000);
+        // Keep a bounded history (the lanes show the last minute): long sessions stay flat in memory.
+        if (handle.detections.length > 400) handle.detections.splice(0, 100);
         latencies.push(d.latencyMs);
         if (latencies.length > 100) latencies.shift();
         lanes.add(d);
