@@ -46,5 +46,15 @@ async function gpuInfo(): Promise<{ adapter: boolean; shaderF16: boolean }> {
   return { adapter: adapter !== null, shaderF16: adapter?.features.has('shader-f16') ?? false };
 }
 
-Object.assign(globalThis, { runSsl, gpuInfo });
+/** Same as runSsl (one encode), but inside a module Web Worker as the detector does it. */
+function runSslInWorker(opts: Wav2Vec2LoadOptions, audio: number[]): Promise<PageRun> {
+  const worker = new Worker(new URL('./ssl-worker.ts', import.meta.url), { type: 'module' });
+  return new Promise<PageRun>((resolve, reject) => {
+    worker.onmessage = (ev: MessageEvent<PageRun>) => resolve(ev.data);
+    worker.onerror = (ev) => reject(new Error(ev.message));
+    worker.postMessage({ opts, audio: new Float32Array(audio) });
+  }).finally(() => worker.terminate());
+}
+
+Object.assign(globalThis, { runSsl, runSslInWorker, gpuInfo });
 document.getElementById('state')!.textContent = 'ready';

@@ -70,6 +70,21 @@ describe('wav2vec2 encoder in Chromium', () => {
     expect(auto.info?.device).toBe('webgpu');
   });
 
+  it('in a module Web Worker (where the detector runs it): WASM matches the reference, typed errors cross', async () => {
+    const inWorker = (opts: { model: string; device?: string }, audio: ArrayLike<number>) =>
+      page.evaluate(
+        ([o, a]) => (globalThis as unknown as { runSslInWorker(o: unknown, a: number[]): Promise<PageRun> }).runSslInWorker(o, a),
+        [opts, Array.from(audio)] as const,
+      );
+    const r = await inWorker({ model: '/tests/fixtures/wav2vec2-tiny', device: 'wasm' }, ref.input);
+    expect(r.message).toBeUndefined();
+    expect(r.crossOriginIsolated).toBe(true);
+    expect(r.info).toMatchObject({ device: 'wasm', dtype: 'fp32' });
+    expect(maxAbsDiff(r.data!, ref.output)).toBeLessThan(1e-4);
+    const missing = await inWorker({ model: '/models/no-such-wav2vec2', device: 'wasm' }, ref.input);
+    expect([missing.ok, missing.code]).toEqual([false, 'model-missing']);
+  });
+
   it('768-wide generated model: browser WASM equals Node onnxruntime-node', async () => {
     const audio = new Float32Array(24000).map((_, i) => 0.3 * Math.sin(i * 0.021) * Math.sin(i * 0.0007) + 0.02 * Math.sin(i * 1.3));
     const node = await Wav2Vec2Encoder.load({ model: '.cache/msir-wav2vec2/w768-small' });
