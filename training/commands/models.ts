@@ -49,12 +49,21 @@ function fileUrl(o: FetchOptions, file: string): string {
 
 /** HEAD without following redirects: the hub puts LFS metadata on the 302 it answers for big files. */
 async function expectedChecksum(o: FetchOptions, file: string): Promise<Expected | null> {
-  const url = fileUrl(o, file);
+  let url = fileUrl(o, file);
   let res: Response;
-  try {
-    res = await fetch(url, { method: 'HEAD', redirect: 'manual' });
-  } catch (err) {
-    throw new SslError('download-failed', `cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`);
+  for (let hop = 0; ; hop++) {
+    try {
+      res = await fetch(url, { method: 'HEAD', redirect: 'manual' });
+    } catch (err) {
+      throw new SslError('download-failed', `cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    // A renamed repo answers with a plain redirect (no LFS metadata): follow it to the real resolve URL.
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && !res.headers.get('x-linked-etag') && location && hop < 5) {
+      url = new URL(location, url).href;
+      continue;
+    }
+    break;
   }
   if (res.status === 404) return null;
   if (res.status === 401 || res.status === 403) {

@@ -38,6 +38,11 @@ beforeAll(async () => {
   server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     hits.push(`${req.method} ${url.pathname}`);
+    if (url.pathname.startsWith('/msir-test/old-name/')) {
+      // A renamed repo: the hub redirects to the new name before any LFS metadata.
+      res.writeHead(307, { location: url.pathname.replace('/old-name/', '/wav2vec2-tiny/') }).end();
+      return;
+    }
     const lfs = url.pathname.match(/^\/lfs\/(.+)$/);
     const m = url.pathname.match(/^\/(.+?\/.+?)\/resolve\/([^/]+)\/(.+)$/);
     const file = lfs ? decodeURIComponent(lfs[1]!) : m && m[1] === REPO && m[2] === 'main' ? m[3]! : null;
@@ -97,6 +102,15 @@ describe('msir models fetch', () => {
     expect(enc.info.hiddenSize).toBe(32);
     expect(enc.info.sha256).toBe(createHash('sha256').update(await fixtureFile('onnx/model.onnx')).digest('hex'));
     await enc.dispose();
+  });
+
+  it('follows a renamed repo redirect and still verifies every file', async () => {
+    behaviour.corrupt = undefined;
+    behaviour.noEtag = false;
+    const out = join(scratch, 'renamed');
+    const r = await fetchModel({ repo: 'msir-test/old-name', revision: 'main', out, endpoint, log: quiet });
+    expect(Object.keys(r.files).sort()).toEqual([...FILES].sort());
+    for (const f of FILES) expect(Buffer.compare(await readFile(join(out, f)), await fixtureFile(f))).toBe(0);
   });
 
   for (const file of ['onnx/model.onnx', 'config.json']) {
