@@ -12,7 +12,7 @@ import { ROOT } from './harness.ts';
 export const SHARED = resolve(ROOT, '../shared');
 export const RAVDESS = resolve(SHARED, 'corpora/ravdess');
 /** A strong-intensity angry clip from the test split (actors 19–24). */
-export const ANGRY_CLIP = 'audio/Actor_21/03-01-05-02-01-01-21.flac';
+export const ANGRY_CLIP = 'audio/Actor_19/03-01-05-02-01-02-19.flac';
 export const NEUTRAL_CLIP = 'audio/Actor_21/03-01-01-01-01-01-21.flac';
 export const FAKE_MIC_RATE = 48000;
 
