@@ -42,9 +42,10 @@ async function trySet(name: BackendName): Promise<string | null> {
 /** Points tfjs-backend-wasm at same-origin binaries (never a CDN), then picks a backend. */
 export async function chooseBackend(pref: BackendPreference, wasmFiles: Record<string, string>): Promise<BackendChoice> {
   setWasmPaths(wasmFiles);
-  // Minified (production) builds break tfjs-wasm's threaded build: its pthread worker source is rebuilt
-  // from a function whose outer names the minifier renamed ("e is not defined"). Use single-threaded SIMD there.
-  if (import.meta.env?.PROD) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // Single-threaded SIMD: tfjs-wasm's threaded build fails in minified builds (its pthread worker source
+  // is rebuilt from a function whose outer names the minifier renamed: "e is not defined"), and whether a
+  // build is minified cannot be told from import.meta.env (a build run under NODE_ENV=test is not PROD).
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const notes: string[] = [];
   const order: BackendName[] = pref === 'auto' ? ['webgpu', 'webgl', 'wasm', 'cpu'] : [pref, 'wasm', 'cpu'];
   for (const name of order) {
