@@ -100,9 +100,13 @@ export class DetectionEngine {
       }
       try {
         const { Wav2Vec2Encoder } = await import('../ssl/encoder.ts');
+        const { checkEncoderMatches } = await import('../ssl/identity.ts');
         encoder = await Wav2Vec2Encoder.load(opts.wav2vec2);
+        // Features of another encoder would be meaningless to this model: refuse them by sha256.
+        checkEncoderMatches(predictor.manifest.encoder, encoder.info);
       } catch (err) {
         predictor.dispose();
+        await encoder?.dispose();
         throw new DetectorError('wav2vec2-unavailable', `Could not load the wav2vec2 encoder at ${opts.wav2vec2.model}: ${(err as Error).message}`);
       }
     }

@@ -19,8 +19,9 @@ import { makeConfig } from '../../src/model/presets.ts';
 const CLIP = path.resolve(import.meta.dirname, '../../../shared/corpora/ravdess/audio/Actor_21/03-01-05-02-01-01-21.flac');
 const dirs: string[] = [];
 
-async function modelDir(branches: Branch[]): Promise<string> {
+async function modelDir(branches: Branch[], encoder: ModelManifest['encoder'] = null): Promise<string> {
   const cfg = makeConfig('tiny', branches);
+  if (encoder) cfg.inputs = { ...cfg.inputs, w2vHidden: encoder.hiddenSize };
   const model = buildMsirModel(cfg, 3);
   initWeights(model, 3);
   const dir = mkdtempSync(path.join(tmpdir(), 'msir-engine-'));
@@ -37,7 +38,7 @@ async function modelDir(branches: Branch[]): Promise<string> {
     normalisation: { logmel: { mean: Array(80).fill(-4), std: Array(80).fill(3) }, lld: { mean: Array(195).fill(0), std: Array(195).fill(5) } },
     emotions: ['happy', 'neutral', 'sad', 'angry'],
     thresholds: [0.5, 0.45, 0.55, 0.3],
-    encoder: branches.includes('w2v') ? { name: 'wav2vec2-test', hiddenSize: cfg.inputs.w2vHidden, sha256: 'x' } : null,
+    encoder: branches.includes('w2v') ? (encoder ?? { name: 'wav2vec2-test', hiddenSize: cfg.inputs.w2vHidden, sha256: '0'.repeat(64) }) : null,
     training: { corpora: [{ name: 'RAVDESS', licence: 'CC BY-NC-SA 4.0' }], seed: 3, commit: 'test', date: '2026-11-24' },
     metrics: {},
     msir: { modelFile: MODEL_FILE, config: cfg },
@@ -111,5 +112,24 @@ describe('DetectionEngine', () => {
     const w2v = await modelDir(['cr', 'lld', 'w2v']);
     expect(await code(DetectionEngine.create({ model: w2v, wav2vec2: false }))).toBe('wav2vec2-unavailable');
     expect(await code(DetectionEngine.create({ model: w2v, wav2vec2: { model: path.join(w2v, 'no-encoder') } }))).toBe('wav2vec2-unavailable');
+  });
+
+  it('runs a three-branch model with a wav2vec2 encoder (tiny fixture), and refuses a different encoder', async () => {
+    const { Wav2Vec2Encoder } = await import('../../src/ssl/encoder.ts');
+    const fixture = path.resolve(import.meta.dirname, '../fixtures/wav2vec2-tiny');
+    const enc = await Wav2Vec2Encoder.load({ model: fixture });
+    const identity = { name: enc.info.name, hiddenSize: enc.info.hiddenSize, sha256: enc.info.sha256 };
+    await enc.dispose();
+    const dir3 = await modelDir(['cr', 'lld', 'w2v'], identity);
+    const engine = await DetectionEngine.create({ model: dir3, wav2vec2: { model: fixture } });
+    expect(engine.wav2vec2Info?.sha256).toBe(identity.sha256);
+    const d = await engine.run(clip, 0, clip.length / 16000);
+    expect(d.timings.sslMs).toBeGreaterThan(0);
+    for (const b of ['cr', 'lld', 'w2v'] as const) expect(d.attention[b]!.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);
+    // Roughly 50 Hz wav2vec2 frames (before the branch's time pooling).
+    expect(d.attention.w2v!.length).toBeGreaterThan(10);
+    await engine.dispose();
+    const other = await modelDir(['cr', 'lld', 'w2v'], { ...identity, sha256: 'f'.repeat(64) });
+    expect(await code(DetectionEngine.create({ model: other, wav2vec2: { model: fixture } }))).toBe('wav2vec2-unavailable');
   });
 });
