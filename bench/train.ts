@@ -18,12 +18,21 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '16' },
     frames: { type: 'string', default: '400' },
     steps: { type: 'string', default: '5' },
+    // Override the preset (e.g. the issue's reference model: --conv 32,64 --lstm 64 --time-pool 1 --lld-pool 1)
+    conv: { type: 'string' },
+    lstm: { type: 'string' },
+    'time-pool': { type: 'string' },
+    'lld-pool': { type: 'string' },
   },
 });
 const backend = await initBackend(values.backend as BackendChoice);
 const B = Number(values.batch);
 const T = Number(values.frames);
 const cfg = makeConfig(values.preset as PresetName, values.branches!.split(',') as Branch[]);
+if (values.conv) cfg.cr.convFilters = values.conv.split(',').map(Number);
+if (values.lstm) cfg.cr.lstmUnits = cfg.lld.lstmUnits = cfg.w2v.lstmUnits = Number(values.lstm);
+if (values['time-pool']) cfg.cr.timePool = Number(values['time-pool']);
+if (values['lld-pool']) cfg.lld.timePool = cfg.w2v.timePool = Number(values['lld-pool']);
 const model = buildMsirModel(cfg, 1);
 initWeights(model, 1);
 const graph = new MsirGraph(model, cfg);
@@ -34,6 +43,9 @@ const batch = {
   logmelLengths: lengths,
   lld: tf.randomNormal([B, T, 195], 0, 1, 'float32', 2) as tf.Tensor3D,
   lldLengths: lengths,
+  ...(cfg.branches.includes('w2v')
+    ? { w2v: tf.randomNormal([B, T / 2, cfg.inputs.w2vHidden], 0, 1, 'float32', 3) as tf.Tensor3D, w2vLengths: lengths.map((l) => Math.floor(l / 2)) }
+    : {}),
 };
 const y = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, i) => i % 4), 'int32'), 4).toFloat() as tf.Tensor2D;
 const wall: number[] = [];
@@ -53,6 +65,6 @@ for (let s = 0; s <= steps; s++) {
 }
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
 const [load1] = (await import('node:os')).loadavg();
-console.log(`backend ${backend}; preset ${values.preset}, branches ${cfg.branches.join('+')}, batch ${B} × ${T} frames; ${steps} steps after 1 warm-up`);
+console.log(`backend ${backend}; preset ${values.preset} (conv ${cfg.cr.convFilters.join('/')}, LSTM ${cfg.cr.lstmUnits}, time pool cr ×${2 ** cfg.cr.convFilters.length * cfg.cr.timePool} lld ×${cfg.lld.timePool}), branches ${cfg.branches.join('+')}, batch ${B} × ${T} frames; ${steps} steps after 1 warm-up`);
 console.log(`ms/step: median wall ${median(wall).toFixed(0)} (min ${Math.min(...wall).toFixed(0)}), median CPU ${median(cpu).toFixed(0)}; per clip ${(median(wall) / B).toFixed(1)} ms wall`);
 console.log(`load average (1 min) ${load1!.toFixed(2)} on ${(await import('node:os')).availableParallelism()} cores`);
