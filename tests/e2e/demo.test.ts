@@ -2,6 +2,7 @@
 // same clip. Also the model card (corpora, licences, metrics) and the CR+LLD fallback message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -112,6 +113,71 @@ describe('demo page', () => {
     await waitReady(page);
     expect(await page.getAttribute('#message', 'data-kind')).toBe('info');
     expect(await page.textContent('#message')).toMatch(/CR\+LLD/);
+    await page.close();
+  });
+
+  it('with a three-branch model and a wav2vec2 folder served, the demo runs all three branches', async () => {
+    // A tiny CR+LLD+w2v model bound to the tiny wav2vec2 test encoder, served at the URLs the demo probes.
+    const tf = await import('@tensorflow/tfjs');
+    const { buildMsirModel } = await import('../../src/model/msir.ts');
+    const { initWeights } = await import('../../src/model/graph.ts');
+    const { saveModelDir, MODEL_FILE } = await import('../../src/model/io.ts');
+    const { makeConfig } = await import('../../src/model/presets.ts');
+    const { Wav2Vec2Encoder } = await import('../../src/ssl/encoder.ts');
+    await tf.setBackend('cpu');
+    const fixture = resolve(ROOT, 'tests/fixtures/wav2vec2-tiny');
+    const enc = await Wav2Vec2Encoder.load({ model: fixture });
+    const encoder = { name: enc.info.name, hiddenSize: enc.info.hiddenSize, sha256: enc.info.sha256 };
+    await enc.dispose();
+    const base = makeConfig('tiny', ['cr', 'lld', 'w2v']);
+    const cfg = { ...base, inputs: { ...base.inputs, w2vHidden: encoder.hiddenSize } };
+    const model = buildMsirModel(cfg, 4);
+    initWeights(model, 4);
+    const dir = join(tmp, 'msir-w2v');
+    await saveModelDir(model, dir);
+    model.dispose();
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        formatVersion: 1,
+        name: 'three-branch-test',
+        arch: 'msir',
+        branches: ['cr', 'lld', 'w2v'],
+        inputs: { logmel: '2d', lld: '3d', w2v: { hiddenSize: encoder.hiddenSize } },
+        features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: 40, lldCount: 65 },
+        normalisation: { logmel: { mean: Array(80).fill(-4), std: Array(80).fill(3) }, lld: { mean: Array(195).fill(0), std: Array(195).fill(5) } },
+        emotions: ['happy', 'neutral', 'sad', 'angry'],
+        thresholds: [0.5, 0.5, 0.5, 0.5],
+        encoder,
+        training: { corpora: [{ name: 'none (test)', licence: 'n/a' }], seed: 4, commit: 'test', date: '2026-11-24' },
+        metrics: {},
+        msir: { modelFile: MODEL_FILE, config: cfg },
+      }),
+    );
+    const page = await browser.newPage();
+    await page.route(/\/models\/(msir-w2v|wav2vec2)\/[^?]*/, async (route) => {
+      const m = new URL(route.request().url()).pathname.match(/\/models\/(msir-w2v|wav2vec2)\/(.*)$/)!;
+      const file = join(m[1] === 'msir-w2v' ? dir : fixture, decodeURIComponent(m[2]!));
+      if (!m[2] || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({ body: await readFile(file), contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+    });
+    await page.goto(`${url}/`);
+    await waitReady(page);
+    const info = await page.evaluate(() => {
+      const i = (window as unknown as { msirDemo: { detector: { info: { branches: string[]; wav2vec2: { used: boolean; device?: string } } } } }).msirDemo.detector.info;
+      return { branches: i.branches, w2v: i.wav2vec2 };
+    });
+    expect(info.branches).toEqual(['cr', 'lld', 'w2v']);
+    expect(info.w2v.used).toBe(true);
+    expect(await page.isHidden('#message')).toBe(true);
+    expect(await page.textContent('#model-card')).toContain('three-branch-test');
+    await dropFile(page, resolve(RAVDESS, NEUTRAL_CLIP));
+    const att = await page.evaluate(() => {
+      const d = (window as unknown as { msirDemo: { fileResult: { attention: Record<string, Float32Array>; timings: { sslMs: number } } } }).msirDemo.fileResult;
+      return { w2v: d.attention['w2v']?.length ?? 0, sslMs: d.timings.sslMs };
+    });
+    expect(att.w2v).toBeGreaterThan(10);
+    expect(att.sslMs).toBeGreaterThan(0);
     await page.close();
   });
 });
