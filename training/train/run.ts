@@ -11,6 +11,7 @@ import { MANIFEST_FILE } from '../../src/model/load.ts';
 import { MANIFEST_FORMAT_VERSION, parseManifest, type Branch, type ModelManifest } from '../../src/model/manifest.ts';
 import type { FocalParams, LossName } from '../../src/model/losses.ts';
 import { makeConfig, type LldVariant, type LogmelVariant, type PresetName } from '../../src/model/presets.ts';
+import { encoderIdentity } from '../../src/ssl/identity-node.ts';
 import { splitClips } from '../baseline/train.ts';
 import { extractAll } from '../data/cache.ts';
 import { labelled, loadCorpora } from '../data/corpus.ts';
@@ -140,10 +141,10 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     normalisation: norm,
     emotions: [...EMOTIONS],
     thresholds: r.thresholds,
-    encoder: null,
+    encoder: o.wav2vec2 && cfg.branches.includes('w2v') ? await encoderIdentity(o.wav2vec2) : null,
     training: {
       corpora: corpusNames.map((name) => ({ name, licence: LICENCES[name] ?? "unknown: see the corpus's own terms" })),
-      note: 'Trained on RAVDESS (CC BY-NC-SA 4.0) and EmoDB (research use): this model inherits their non-commercial terms.',
+      note: 'Models trained on these corpora inherit their terms: RAVDESS is CC BY-NC-SA 4.0 (non-commercial, share-alike), EmoDB is free for research. Do not use this model commercially.',
       seed: o.seed,
       commit: gitCommit(),
       date: new Date().toISOString(),
@@ -166,7 +167,6 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     metrics: { val: r.val, ...(testReport ? { test: testReport } : {}) },
     msir: { modelFile: MODEL_FILE, config: cfg },
   };
-  if (o.wav2vec2) throw new Error('w2v branch export: encoder identity is not wired yet');
   parseManifest(JSON.parse(JSON.stringify(manifest)));
   await saveModelDir(r.model, o.out);
   writeFileSync(path.join(o.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
