@@ -6,7 +6,7 @@
 //     VAD needs 480 ms of non-speech to confirm an end; detection starts speculatively at the tail, so
 //     this is about max(384 ms, compute) rather than their sum;
 //  C. live continuous mode: detections per second at the main thread.
-// Options: --model URL (default /models/msir-default/), --backend (default wasm), --runs N (default 20), --continuous-sec S (20),
+// Options: --model URL (default /models/msir-default/), --backend (default wasm), --threads N, --runs N (default 20), --continuous-sec S (20),
 // --json FILE. The machine is shared: the load average is printed with the figures.
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
@@ -20,6 +20,7 @@ const { values: opts } = parseArgs({
   options: {
     model: { type: 'string', default: '/models/msir-default/' },
     backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string' },
     runs: { type: 'string', default: '20' },
     'continuous-sec': { type: 'string', default: '20' },
     json: { type: 'string' },
@@ -45,15 +46,15 @@ const { server, url } = await startServer();
 const mic = await makeFakeMic([CLIP], 1.5);
 const browser = await launchChromium(fakeMicFlags(mic.wav));
 const page = await browser.newPage();
-const pageUrl = `${url}/?backend=${opts.backend}&model=${encodeURIComponent(opts.model!)}`;
-type Win = { msirDemo: { detector: { info: { backend: string; manifest: { name: string; branches: string[] } }; detect(a: Float32Array, r: number): Promise<{ timings: Record<string, number> }> }; detections: Array<{ latencyMs: number; receivedAt: number; start: number; end: number }> } };
+const pageUrl = `${url}/?backend=${opts.backend}${opts.threads ? `&threads=${opts.threads}` : ''}&model=${encodeURIComponent(opts.model!)}`;
+type Win = { msirDemo: { detector: { info: { backend: string; wasmThreads?: number; manifest: { name: string; branches: string[] } }; detect(a: Float32Array, r: number): Promise<{ timings: Record<string, number> }> }; detections: Array<{ latencyMs: number; receivedAt: number; start: number; end: number }> } };
 
 try {
   await page.goto(pageUrl);
   await waitReady(page);
   const info = await page.evaluate(() => {
     const d = (window as unknown as Win).msirDemo.detector.info;
-    return { backend: d.backend, model: d.manifest.name, branches: d.manifest.branches };
+    return { backend: d.backend, threads: d.wasmThreads, model: d.manifest.name, branches: d.manifest.branches };
   });
 
   // A. detect() round trips.
@@ -102,7 +103,7 @@ try {
   const load1 = loadavg()[0]!;
 
   console.log(`machine: ${availableParallelism()} cores, load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (shared)`);
-  console.log(`model ${info.model} (${info.branches.join('+')}), backend ${info.backend}, headless Chromium`);
+  console.log(`model ${info.model} (${info.branches.join('+')}), backend ${info.backend}${info.threads ? ` (${info.threads} threads)` : ''}, headless Chromium`);
   console.log(`A. detect() on a ${UTTERANCE_SEC} s utterance, end-to-end from the main thread: ${fmt(total)}`);
   console.log(`   of which features: ${fmt(feat)}`);
   console.log(`   of which model:    ${fmt(model)}`);

@@ -39,6 +39,7 @@ export class Detector implements StreamHost {
         wav2vec2,
         backend: opts.backend ?? 'auto',
         vad: opts.vad ?? 'auto',
+        ...(opts.wasmThreads !== undefined ? { wasmThreads: opts.wasmThreads } : {}),
       });
       if (ready.type !== 'ready') throw new DetectorError('worker-failed', `unexpected ${ready.type} reply to init`);
       det.info = ready.info;

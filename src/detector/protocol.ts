@@ -11,6 +11,7 @@ export type ToWorker =
       wav2vec2: Wav2Vec2Options | false;
       backend: BackendPreference;
       vad: 'auto' | 'silero' | 'energy';
+      wasmThreads?: number;
     }
   | { type: 'detect'; id: number; audio: Float32Array; sampleRate: number }
   /** An encoded clip (WAV/FLAC bytes): decoded and resampled in the worker, exactly as loadAudio does. */

@@ -34,6 +34,8 @@ export interface DetectorOptions {
   wav2vec2?: Wav2Vec2Options | false;
   /** tfjs backend; 'auto' tries webgpu → webgl (hardware only) → wasm. */
   backend?: BackendPreference;
+  /** XNNPACK threads for the wasm backend (default: tfjs's choice, the core count when cross-origin isolated). */
+  wasmThreads?: number;
   /** Voice activity detector for utterance mode; 'auto' = Silero, energy gate if Silero cannot load. */
   vad?: 'auto' | 'silero' | 'energy';
 }
@@ -42,6 +44,8 @@ export interface DetectorInfo {
   backend: BackendName;
   /** Why earlier backends in the order were skipped. */
   backendNotes: string[];
+  /** XNNPACK threads in use when the backend is wasm. */
+  wasmThreads?: number;
   manifest: ModelManifest;
   branches: Branch[];
   wav2vec2: { used: boolean; name?: string; device?: string; dtype?: string };

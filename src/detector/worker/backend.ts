@@ -2,12 +2,14 @@
 // A software WebGL (SwiftShader/llvmpipe, e.g. headless Chromium) is slower than wasm, so it is skipped.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName, BackendPreference } from '../types.ts';
 
 export interface BackendChoice {
   backend: BackendName;
   notes: string[];
+  /** XNNPACK threads when the backend is wasm (1 = single-threaded build or no isolation). */
+  wasmThreads?: number;
 }
 
 async function webgpuUsable(): Promise<string | null> {
@@ -40,8 +42,9 @@ async function trySet(name: BackendName): Promise<string | null> {
 }
 
 /** Points tfjs-backend-wasm at same-origin binaries (never a CDN), then picks a backend. */
-export async function chooseBackend(pref: BackendPreference, wasmFiles: Record<string, string>): Promise<BackendChoice> {
+export async function chooseBackend(pref: BackendPreference, wasmFiles: Record<string, string>, wasmThreads?: number): Promise<BackendChoice> {
   setWasmPaths(wasmFiles);
+  if (wasmThreads !== undefined) setThreadsCount(wasmThreads);
   // Single-threaded SIMD: tfjs-wasm's threaded build fails in minified builds (its pthread worker source
   // is rebuilt from a function whose outer names the minifier renamed: "e is not defined"), and whether a
   // build is minified cannot be told from import.meta.env (a build run under NODE_ENV=test is not PROD).
@@ -53,7 +56,7 @@ export async function chooseBackend(pref: BackendPreference, wasmFiles: Record<s
     if (name === 'webgpu') why = await webgpuUsable();
     else if (name === 'webgl') why = webglUsable();
     if (why === null) why = await trySet(name);
-    if (why === null) return { backend: name, notes };
+    if (why === null) return name === 'wasm' ? { backend: name, notes, wasmThreads: getThreadsCount() } : { backend: name, notes };
     notes.push(why);
   }
   throw new Error(`no tfjs backend could start: ${notes.join('; ')}`);

@@ -70,13 +70,14 @@ async function handle(msg: ToWorker): Promise<void> {
         'tfjs-backend-wasm.wasm': tfjsWasm,
         'tfjs-backend-wasm-simd.wasm': tfjsWasmSimd,
         'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreaded,
-      });
+      }, msg.wasmThreads);
       engine = await DetectionEngine.create({ model: msg.model, wav2vec2: msg.wav2vec2 });
       await warmUp(engine);
       const w = engine.wav2vec2Info;
       const info: DetectorInfo = {
         backend: choice.backend,
         backendNotes: choice.notes,
+        ...(choice.wasmThreads !== undefined ? { wasmThreads: choice.wasmThreads } : {}),
         manifest: engine.predictor.manifest,
         branches: engine.predictor.manifest.branches,
         wav2vec2: w ? { used: true, name: w.name, device: w.device, dtype: w.dtype } : { used: false },

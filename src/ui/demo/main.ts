@@ -77,14 +77,16 @@ async function boot(): Promise<void> {
   const choice = await chooseModel(params);
   const backendParam = params.get('backend');
   const backend = backendParam === 'webgpu' || backendParam === 'webgl' || backendParam === 'wasm' || backendParam === 'cpu' ? backendParam : 'auto';
+  const threadsParam = Number(params.get('threads'));
+  const wasmThreads = Number.isInteger(threadsParam) && threadsParam > 0 ? threadsParam : undefined;
   ui.status.textContent = `Loading the model ${choice.model}…`;
   let detector: Detector;
   try {
-    detector = await Detector.create({ model: choice.model, wav2vec2: choice.wav2vec2, backend });
+    detector = await Detector.create({ model: choice.model, wav2vec2: choice.wav2vec2, backend, ...(wasmThreads ? { wasmThreads } : {}) });
   } catch (err) {
     if (choice.wav2vec2 && err instanceof DetectorError && err.code === 'wav2vec2-unavailable') {
       showMessage(`${err.message} Falling back to the CR+LLD model.`, 'info', err.code);
-      detector = await Detector.create({ model: '/models/msir-default/', wav2vec2: false, backend });
+      detector = await Detector.create({ model: '/models/msir-default/', wav2vec2: false, backend, ...(wasmThreads ? { wasmThreads } : {}) });
     } else throw err;
   }
   if (choice.fallback) showMessage(choice.fallback, 'info');
@@ -106,7 +108,7 @@ async function boot(): Promise<void> {
     const last = latencies.at(-1);
     const mean = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : NaN;
     ui.readout.textContent =
-      `backend ${info.backend}${info.backendNotes.length ? ` (skipped: ${info.backendNotes.join('; ')})` : ''} · branches ${info.branches.join('+')}` +
+      `backend ${info.backend}${info.wasmThreads ? ` (${info.wasmThreads} thread${info.wasmThreads > 1 ? 's' : ''})` : ''}${info.backendNotes.length ? ` (skipped: ${info.backendNotes.join('; ')})` : ''} · branches ${info.branches.join('+')}` +
       (last !== undefined ? ` · latency ${last.toFixed(0)} ms (mean ${mean.toFixed(0)} ms over ${latencies.length})` : '') +
       extra;
   };
