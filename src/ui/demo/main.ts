@@ -102,6 +102,7 @@ async function boot(): Promise<void> {
   const attention = new AttentionMap($('attention'));
   let session: DetectionStream | null = null;
   let media: MediaStream | null = null;
+  let audioCtx: AudioContext | null = null;
   const latencies: number[] = [];
 
   const readout = (extra = ''): void => {
@@ -127,6 +128,9 @@ async function boot(): Promise<void> {
     media?.getTracks().forEach((t) => t.stop());
     media = null;
     handle.media = null;
+    // Browsers cap the number of live AudioContexts: close ours on every stop.
+    await audioCtx?.close().catch(() => undefined);
+    audioCtx = null;
     ui.start.disabled = false;
     ui.stop.disabled = true;
     ui.resume.hidden = true;
@@ -139,6 +143,7 @@ async function boot(): Promise<void> {
     ui.mode.disabled = true;
     // Created inside the click: the autoplay policy lets a gesture start audio.
     const audioContext = new AudioContext({ latencyHint: 'interactive' });
+    audioCtx = audioContext;
     try {
       media = await openMicrophone();
       handle.media = media;
@@ -178,7 +183,6 @@ async function boot(): Promise<void> {
       ui.status.textContent = mode === 'utterance' ? 'Listening: speak a sentence, pause, and the result appears.' : 'Listening: results update about every 0.8 s.';
     } catch (err) {
       reportError(err);
-      await audioContext.close().catch(() => undefined);
       await stopAll();
     }
   });
