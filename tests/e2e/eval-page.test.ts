@@ -200,10 +200,17 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
 
     // Exports.
     const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
-    const exported = JSON.parse(readFileSync((await jsonDl.path())!, 'utf8')) as { report: { n: number }; clips: unknown[]; problems: unknown[] };
+    const exported = JSON.parse(readFileSync((await jsonDl.path())!, 'utf8')) as {
+      report: { n: number };
+      clips: Array<{ status: string; workerTensors?: number }>;
+      problems: unknown[];
+    };
     expect(exported.report.n).toBe(cli.n);
     expect(exported.clips).toHaveLength(fixture.scored.length + 1);
     expect(exported.problems.length).toBeGreaterThanOrEqual(3);
+    // tf.tidy discipline in the workers: the live tensor count does not grow from clip to clip.
+    const tensors = new Set(exported.clips.filter((c) => c.status === 'ok').map((c) => c.workerTensors));
+    expect(tensors.size).toBe(1);
     const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const csv = readFileSync((await csvDl.path())!, 'utf8').trimEnd().split('\r\n');
     expect(csv[0]).toMatch(/^id,path,corpus,session,speaker,emotion,label,status,p_happy/);
@@ -235,6 +242,20 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     await page.waitForSelector('#dataset:not([hidden])');
     expect(await page.textContent('#selection-summary')).toContain(`${fixture.scored.length + 1} clips with a 4-class label`);
     expect(await listText(page, 'missing')).toEqual([expect.stringContaining(fixture.missing)]);
+
+    // Cancel after the first clip: the run stops, the figures cover the clips that finished.
+    await page.click('#run');
+    await page.waitForFunction(() => Number((document.getElementById('progress-bar') as HTMLProgressElement).value) >= 1, undefined, { timeout: 120_000 });
+    await page.click('#cancel');
+    await page.waitForSelector('body[data-results="ready"]');
+    expect(await page.textContent('#progress-text')).toMatch(/cancelled$/);
+    const done = await page.$$eval('#clip-table tbody tr[data-status="ok"], #clip-table tbody tr[data-status="error"]', (r) => r.length);
+    const cancelled = await page.$$eval('#clip-table tbody tr[data-status="cancelled"]', (r) => r.length);
+    expect(done).toBeGreaterThanOrEqual(1);
+    expect(cancelled).toBeGreaterThanOrEqual(1);
+    expect(done + cancelled).toBe(fixture.scored.length + 1);
+    expect(await page.textContent('#results-note')).toContain(`${cancelled} not run (cancelled)`);
+    expect(await page.isEnabled('#run')).toBe(true);
 
     // A zip that is not one, and a folder without audio.
     const noAudio = path.join(tmp, 'no-audio');

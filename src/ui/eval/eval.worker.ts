@@ -57,6 +57,7 @@ async function clip(msg: Extract<ToEvalWorker, { type: 'clip' }>): Promise<void>
       attention,
       durationSec,
       timings: { decodeMs, ...d.timings },
+      tensors: tf.memory().numTensors,
     };
     post({ type: 'result', id: msg.id, outcome }, Object.values(attention).map((a) => a.buffer));
   } catch (error) {

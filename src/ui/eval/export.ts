@@ -80,6 +80,8 @@ export interface JsonExport {
     probabilities?: Record<Emotion, number>;
     positive?: Record<Emotion, boolean>;
     durationSec?: number;
+    /** Tensors alive in the worker after the clip (a leak shows as growth). */
+    workerTensors?: number;
     error?: { code: string; message: string };
   }>;
   problems: Array<{ source: string; line?: number; message: string }>;
@@ -114,6 +116,7 @@ export function resultsToJson(
           ? (Object.fromEntries(EMOTIONS.map((e, k) => [e, p[k]! >= model.thresholds[k]!])) as Record<Emotion, boolean>)
           : undefined,
         durationSec: r.outcome?.durationSec,
+        workerTensors: r.outcome?.tensors,
         error: r.error,
       };
     }),

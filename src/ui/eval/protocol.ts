@@ -12,6 +12,8 @@ export interface ClipOutcome {
   attention: { cr?: Float32Array; lld?: Float32Array; w2v?: Float32Array };
   durationSec: number;
   timings: { decodeMs: number; featuresMs: number; sslMs: number; modelMs: number };
+  /** tfjs tensors alive in the worker after this clip: constant from clip to clip unless something leaks. */
+  tensors: number;
 }
 
 export interface ModelSummary {

@@ -18,7 +18,7 @@ const clip = (id: string, label: Emotion | null, emotion = label ?? 'fru'): Clip
 const ok = (id: string, label: Emotion | null, p: number[]): ClipResult => ({
   item: { clip: clip(id, label), file: { path: `dir/${id}.wav`, size: 1, read: async () => new Uint8Array(1) } },
   status: 'ok',
-  outcome: { probabilities: p, attention: {}, durationSec: 2.5, timings: { decodeMs: 1, featuresMs: 1, sslMs: 0, modelMs: 1 } },
+  outcome: { probabilities: p, attention: {}, durationSec: 2.5, timings: { decodeMs: 1, featuresMs: 1, sslMs: 0, modelMs: 1 }, tensors: 10 },
 });
 
 const thresholds = [0.5, 0.4, 0.5, 0.6];
