@@ -223,7 +223,7 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     await page.close();
   });
 
-  it('reads the same corpus from a zip, and reports a folder with no audio', async () => {
+  it('reads the corpus from a zip and from dropped files, cancels mid-run, reports a folder with no audio', async () => {
     const files: Record<string, Uint8Array> = {};
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {
@@ -256,6 +256,20 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     expect(done + cancelled).toBe(fixture.scored.length + 1);
     expect(await page.textContent('#results-note')).toContain(`${cancelled} not run (cancelled)`);
     expect(await page.isEnabled('#run')).toBe(true);
+
+    // Loose files dropped on the drop zone (label file + two of its WAVs).
+    const evalDir = path.join(fixture.root, 'Session5', 'dialog', 'EmoEvaluation');
+    const wavDir = path.join(fixture.root, 'Session5', 'sentences', 'wav', 'Ses05M_impro01');
+    const loose = [path.join(evalDir, 'Ses05M_impro01.txt'), ...readdirSync(wavDir).slice(0, 2).map((f) => path.join(wavDir, f))];
+    const payload = loose.map((p) => ({ name: path.basename(p), b64: readFileSync(p).toString('base64') }));
+    const dataTransfer = await page.evaluateHandle((items) => {
+      const dt = new DataTransfer();
+      for (const { name, b64 } of items) dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+      return dt;
+    }, payload);
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+    await page.waitForFunction(() => /3 files read/.test(document.getElementById('input-status')?.textContent ?? ''));
+    expect(await page.textContent('#selection-summary')).toContain('2 clips with a 4-class label');
 
     // A zip that is not one, and a folder without audio.
     const noAudio = path.join(tmp, 'no-audio');

@@ -44,14 +44,16 @@ export function collectFileList(list: FileList | File[]): Promise<Collected> {
 
 /** From a drop: folders are walked (webkitGetAsEntry), loose files and zips taken as they are. */
 export async function collectDataTransfer(dt: DataTransfer): Promise<Collected> {
-  // Entries must be taken synchronously, before the event handler yields.
-  const entries = Array.from(dt.items)
+  // Entries must be taken synchronously, before the event handler yields. Where the browser gives no
+  // entry (e.g. a DataTransfer built by script), fall back to the plain File.
+  const taken = Array.from(dt.items)
     .filter((it) => it.kind === 'file')
-    .map((it) => it.webkitGetAsEntry());
+    .map((it) => ({ entry: it.webkitGetAsEntry?.() ?? null, file: it.getAsFile() }));
   const files: LocalFile[] = [];
   const problems: SourceProblem[] = [];
-  for (const entry of entries) {
+  for (const { entry, file } of taken) {
     if (entry) await walkEntry(entry, '', files, problems);
+    else if (file) files.push(fromFile(file, file.name));
   }
   const expanded = await expandZips(files);
   return { files: expanded.files, problems: [...problems, ...expanded.problems] };
