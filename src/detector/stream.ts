@@ -4,7 +4,7 @@
 import { startCapture, type Capture } from '../audio/capture/capture.ts';
 import { CaptureError } from '../audio/capture/errors.ts';
 import { DetectorError } from './errors.ts';
-import type { Detection, LevelFrame, ListenOptions, StreamState, StreamStateEvent } from './types.ts';
+import type { Detection, LevelFrame, ListenOptions, StreamStateEvent } from './types.ts';
 
 export interface DetectionEventMap {
   detection: CustomEvent<Detection & { latencyMs: number }>;
@@ -23,7 +23,7 @@ export interface StreamHost {
 export class DetectionStream extends EventTarget {
   private capture: Capture | null = null;
   private sessionId: number | null = null;
-  private stateNow: StreamState = 'starting';
+  private stateNow: StreamStateEvent = { state: 'starting' };
   private readonly onVisibility = (): void => void this.visibilityChanged();
 
   constructor(
@@ -34,7 +34,8 @@ export class DetectionStream extends EventTarget {
     super();
   }
 
-  get state(): StreamState {
+  /** The latest state event (listeners attached after listen() resolves can start from it). */
+  get state(): StreamStateEvent {
     return this.stateNow;
   }
 
@@ -70,7 +71,7 @@ export class DetectionStream extends EventTarget {
 
   /** @internal — called by the Detector with worker events. */
   emit<K extends keyof DetectionEventMap>(type: K, detail: DetectionEventMap[K]['detail']): void {
-    if (type === 'state') this.stateNow = (detail as StreamStateEvent).state;
+    if (type === 'state') this.stateNow = detail as StreamStateEvent;
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
@@ -118,6 +119,6 @@ export class DetectionStream extends EventTarget {
     this.sessionId = null;
     await capture?.stop();
     if (id !== null) await this.host.stopWorkerSession(id);
-    if (this.stateNow !== 'stopped') this.setState({ state: 'stopped' });
+    if (this.stateNow.state !== 'stopped') this.setState({ state: 'stopped' });
   }
 }

@@ -163,6 +163,7 @@ async function boot(): Promise<void> {
         if (ev.detail.message) showMessage(ev.detail.message, 'info');
         else if (ev.detail.state === 'listening' && ui.message.dataset['kind'] === 'info' && ui.message.textContent?.startsWith('Paused')) showMessage(null);
       });
+      setState(session.state.state, session.state.vad);
       session.addEventListener('detection', (ev) => {
         const d = ev.detail;
         handle.detections.push({ ...d, receivedAt: performance.now() });

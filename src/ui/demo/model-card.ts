@@ -15,22 +15,49 @@ const LICENCE_NOTES: Array<[RegExp, string]> = [
   [/emo-?db|berlin/i, 'Emo-DB (Burkhardt et al., 2005) is free for research use.'],
 ];
 
+interface RateRow {
+  tpr?: number;
+  tnr?: number;
+  uar?: number;
+  f1?: number;
+}
+
+const fmtPct = (v: unknown): string => (typeof v === 'number' ? v.toFixed(1) : '–');
+
+/** EvalReport-shaped splits ({ n, perEmotion, summary, fourClassUar }) as a compact table; others flattened. */
 function metricsTable(metrics: Record<string, unknown>): HTMLElement {
   const box = el('div');
   for (const [split, value] of Object.entries(metrics)) {
+    const v = value as { n?: number; perEmotion?: Record<string, RateRow>; summary?: RateRow; fourClassUar?: number } | null;
+    if (v && typeof v === 'object' && v.perEmotion && typeof v.perEmotion === 'object') {
+      box.append(el('h4', `${split}${typeof v.n === 'number' ? ` (n = ${v.n})` : ''} — rates in %`));
+      const table = el('table', undefined, 'metrics');
+      const head = el('tr');
+      for (const h of ['', 'TPR', 'TNR', 'UAR', 'F1']) head.append(el('th', h));
+      table.append(head);
+      const rows: Array<[string, RateRow]> = [...Object.entries(v.perEmotion), ...(v.summary ? ([['mean', v.summary]] as Array<[string, RateRow]>) : [])];
+      for (const [name, r] of rows) {
+        const tr = el('tr');
+        tr.append(el('th', name), el('td', fmtPct(r.tpr)), el('td', fmtPct(r.tnr)), el('td', fmtPct(r.uar)), el('td', fmtPct(r.f1)));
+        table.append(tr);
+      }
+      box.append(table);
+      if (typeof v.fourClassUar === 'number') box.append(el('p', `4-class UAR: ${v.fourClassUar.toFixed(1)} %`));
+      continue;
+    }
     box.append(el('h4', split));
     if (value && typeof value === 'object') {
       const table = el('table');
       const flat: Array<[string, unknown]> = [];
-      const walk = (prefix: string, v: unknown, depth: number): void => {
-        if (v && typeof v === 'object' && !Array.isArray(v) && depth < 3) {
-          for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x, depth + 1);
-        } else flat.push([prefix, v]);
+      const walk = (prefix: string, x: unknown, depth: number): void => {
+        if (x && typeof x === 'object' && !Array.isArray(x) && depth < 3) {
+          for (const [k, y] of Object.entries(x)) walk(prefix ? `${prefix}.${k}` : k, y, depth + 1);
+        } else flat.push([prefix, x]);
       };
       walk('', value, 0);
-      for (const [k, v] of flat.slice(0, 60)) {
+      for (const [k, x] of flat.slice(0, 40)) {
         const tr = el('tr');
-        tr.append(el('th', k), el('td', typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : JSON.stringify(v)));
+        tr.append(el('th', k), el('td', typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : JSON.stringify(x)));
         table.append(tr);
       }
       box.append(table);
