@@ -117,9 +117,14 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     expect(await page.textContent('#selection-summary')).toContain(`${fixture.scored.length + 3} clips`);
     await page.selectOption('#session', '5');
 
-    // Heartbeat on the main thread: the longest gap between 20 ms timer ticks during the run.
+    // Heartbeat on the main thread (the longest gap between 20 ms timer ticks) and the time spent in
+    // long tasks (> 50 ms) during the run.
     await page.evaluate(() => {
-      const w = window as unknown as { maxGap: number; last: number; beat: number };
+      const w = window as unknown as { maxGap: number; last: number; beat: number; longMs: number };
+      w.longMs = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longMs += e.duration;
+      }).observe({ type: 'longtask' });
       w.maxGap = 0;
       w.last = performance.now();
       w.beat = window.setInterval(() => {
@@ -128,10 +133,15 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
         w.last = now;
       }, 20);
     });
+    const runStart = Date.now();
     await page.click('#run');
     await page.waitForSelector('#progress:not([hidden])');
     await page.waitForSelector('body[data-results="ready"]', { timeout: 240_000 });
-    const maxGap = await page.evaluate(() => (window as unknown as { maxGap: number }).maxGap);
+    const runMs = Date.now() - runStart;
+    const { maxGap, longMs } = await page.evaluate(() => {
+      const w = window as unknown as { maxGap: number; longMs: number };
+      return { maxGap: w.maxGap, longMs: w.longMs };
+    });
     expect(await page.textContent('#progress-text')).toMatch(new RegExp(`${fixture.scored.length + 1} / ${fixture.scored.length + 1} clips \\(1 failed\\)`));
     expect(Number(await page.getAttribute('#progress-bar', 'value'))).toBe(fixture.scored.length + 1);
 
@@ -217,9 +227,13 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     expect(csv).toHaveLength(fixture.scored.length + 2);
 
     expect(pageErrors).toEqual([]);
-    // The run happened off the main thread: no multi-second freeze (one frame of result rendering is fine).
-    expect(maxGap).toBeLessThan(1000);
-    console.log(`eval page: ${fixture.scored.length + 1} clips, longest main-thread gap ${maxGap.toFixed(0)} ms; ${await page.textContent('#progress-text')}`);
+    // The run happened off the main thread: decoding and inference on it would fill most of the run
+    // with long tasks; rendering the results is one short burst. No multi-second freeze either.
+    expect(longMs / runMs).toBeLessThan(0.5);
+    expect(maxGap).toBeLessThan(3000);
+    console.log(
+      `eval page: ${fixture.scored.length + 1} clips in ${runMs} ms, long tasks ${longMs.toFixed(0)} ms, longest main-thread gap ${maxGap.toFixed(0)} ms; ${await page.textContent('#progress-text')}`,
+    );
     await page.close();
   });
 
