@@ -200,7 +200,8 @@ export class MsirDetectorElement extends HTMLElement {
     this.#stream = null;
     this.#setState('error', `${stageLabel(stage)}: ${message}`);
     const detail: WidgetErrorDetail = { stage, message, error };
-    this.dispatchEvent(new CustomEvent<WidgetErrorDetail>('error', { detail, bubbles: true, composed: true }));
+    // Not bubbling: a page-wide `error` listener (error trackers) must not mistake it for a script error.
+    this.dispatchEvent(new CustomEvent<WidgetErrorDetail>('error', { detail }));
   }
 
   #setState(state: WidgetState, message: string): void {
