@@ -90,6 +90,15 @@ describe('live microphone (fake device playing RAVDESS speech)', () => {
     expect(ds[0]!.emotions.angry.positive, `angry p=${ds[0]!.emotions.angry.probability} vs threshold ${th[3]}`).toBe(true);
     expect(await page.locator('#latest tr[data-emotion="angry"]').getAttribute('data-positive')).toBe('true');
     await page.click('#stop');
+    // Stop → Start again: a fresh session (the worker reuses its Silero session) detects again.
+    await page.waitForFunction(() => !(document.querySelector('#start') as HTMLButtonElement).disabled);
+    const n = ds.length;
+    await page.evaluate(() => ((window as unknown as { msirDemo: { detections: unknown[] } }).msirDemo.detections.length = 0));
+    await page.click('#start');
+    await page.waitForFunction(() => (window as unknown as { msirDemo: { detections: unknown[] } }).msirDemo.detections.length >= 1, undefined, { timeout: 60_000, polling: 250 });
+    expect(await page.textContent('#state')).toMatch(/VAD silero/);
+    expect(n).toBeGreaterThanOrEqual(2);
+    await page.click('#stop');
     await page.close();
   });
 

@@ -22,6 +22,8 @@ const post = (msg: FromWorker, transfer: Transferable[] = []): void => scope.pos
 
 let engine: DetectionEngine | null = null;
 let vadPref: 'auto' | 'silero' | 'energy' = 'auto';
+/** A VAD no session is using: kept so the next Start does not reload Silero (it is reset per session). */
+let idleVad: FrameVad | null = null;
 const sessions = new Map<number, ListenSession>();
 let detections = 0;
 
@@ -39,6 +41,12 @@ async function createVad(): Promise<{ vad: FrameVad; note?: string }> {
     if (vadPref === 'silero') throw err;
     return { vad: new EnergyVad(), note: `Silero VAD unavailable (${(err as Error).message}); using the energy VAD.` };
   }
+}
+
+async function releaseVad(vad: FrameVad | null): Promise<void> {
+  if (!vad) return;
+  if (idleVad) await vad.dispose();
+  else idleVad = vad;
 }
 
 /** One throw-away detection so JIT and wasm kernels are compiled before the first real utterance. */
@@ -106,9 +114,14 @@ async function handle(msg: ToWorker): Promise<void> {
       if (!engine) throw new DetectorError('worker-failed', 'detector not initialised');
       let vad: FrameVad | null = null;
       if (msg.mode === 'utterance') {
-        const made = await createVad();
-        vad = made.vad;
-        if (made.note) post({ type: 'state', id: msg.id, event: { state: 'starting', vad: vad.kind, message: made.note } });
+        if (idleVad) {
+          vad = idleVad;
+          idleVad = null;
+        } else {
+          const made = await createVad();
+          vad = made.vad;
+          if (made.note) post({ type: 'state', id: msg.id, event: { state: 'starting', vad: vad.kind, message: made.note } });
+        }
       }
       const session = new ListenSession(
         { id: msg.id, port: msg.port, sampleRate: msg.sampleRate, mode: msg.mode, windowSec: msg.windowSec, hopSec: msg.hopSec },
@@ -130,6 +143,7 @@ async function handle(msg: ToWorker): Promise<void> {
         sessions.delete(msg.session);
         await s.stop();
         detections += s.detections;
+        await releaseVad(s.vad);
       }
       post({ type: 'done', id: msg.id });
       return;
@@ -141,7 +155,10 @@ async function handle(msg: ToWorker): Promise<void> {
       for (const [id, s] of sessions) {
         sessions.delete(id);
         await s.stop();
+        await s.vad?.dispose();
       }
+      await idleVad?.dispose();
+      idleVad = null;
       await engine?.dispose();
       engine = null;
       post({ type: 'done', id: msg.id });

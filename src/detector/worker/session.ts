@@ -46,7 +46,7 @@ export class ListenSession {
   constructor(
     private readonly opts: SessionOptions,
     private readonly engine: DetectionEngine,
-    private readonly vad: FrameVad | null,
+    readonly vad: FrameVad | null,
     private readonly post: Post,
   ) {}
 
