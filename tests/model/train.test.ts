@@ -69,3 +69,27 @@ describe('training on real clips', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 });
+
+describe('training batches', () => {
+  it('are deterministic by seed; augmentation masks whole spans and leaves padding at 0', async () => {
+    const { makeBatch, sampleFrames } = await import('../../training/train/data.ts');
+    const { Rng } = await import('../../training/train/rng.ts');
+    const opts = (seed: number) => ({ maxFrames: 150, rng: new Rng(seed), noise: 0.1, mask: { masks: 2, maxFrames: 30, maxBands: 6 } });
+    const a = makeBatch(cfg, train.slice(0, 3), opts(7));
+    const b = makeBatch(cfg, train.slice(0, 3), opts(7));
+    const c = makeBatch(cfg, train.slice(0, 3), opts(8));
+    expect(Array.from(a.batch.logmel!.dataSync())).toEqual(Array.from(b.batch.logmel!.dataSync()));
+    expect(Array.from(a.batch.lld!.dataSync())).toEqual(Array.from(b.batch.lld!.dataSync()));
+    expect(Array.from(a.batch.lld!.dataSync())).not.toEqual(Array.from(c.batch.lld!.dataSync()));
+    expect(a.batch.logmelLengths!.every((l) => l <= 150)).toBe(true);
+    // without augmentation the batch holds the clip's own (normalised) rows from the centred crop
+    const plain = makeBatch(cfg, [train[0]!], { maxFrames: 150 });
+    const s = train[0]!.lld!;
+    const start = Math.floor((sampleFrames(train[0]!) - 150) / 2); // one crop window for both inputs
+    expect(Array.from(plain.batch.lld!.dataSync().slice(0, 195))).toEqual(Array.from(s.data.slice(start * 195, start * 195 + 195)));
+    const T = plain.batch.lld!.shape[1];
+    expect(T % cfg.lld.timePool).toBe(0);
+    expect(Array.from(plain.batch.lld!.dataSync().slice(150 * 195)).every((v) => v === 0)).toBe(true);
+    expect(T).toBeGreaterThanOrEqual(150);
+  });
+});

@@ -22,6 +22,8 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --batch N                effective batch (default 64); --micro-batch N per graph (default 16)
   --crop N                 training crop in 10 ms frames (default 300)
   --noise X                Gaussian noise std on normalised inputs (default 0.1; 0 = off)
+  --mask N,F,B             SpecAugment-style masking: N time spans ≤ F frames and N log-Mel band spans
+                           ≤ B bands per clip (default off; e.g. 2,30,6)
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
   --seed N                 (default 1)
   --backend auto|tensorflow|wasm|cpu   (default auto)
@@ -33,6 +35,12 @@ const list = (s: string | undefined, n: number, dflt: number): number[] => {
   if (v.some((x) => !Number.isFinite(x))) throw new Error(`not a number list: ${s}`);
   return v.length === 1 ? Array(n).fill(v[0]) : v;
 };
+
+function parseMask(s: string): { masks: number; maxFrames: number; maxBands: number } {
+  const v = s.split(',').map(Number);
+  if (v.length !== 3 || v.some((x) => !Number.isInteger(x) || x < 0)) throw new Error(`--mask must be N,F,B (non-negative integers), got ${s}`);
+  return { masks: v[0]!, maxFrames: v[1]!, maxBands: v[2]! };
+}
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -56,6 +64,7 @@ export async function run(args: string[]): Promise<number> {
       crop: { type: 'string', default: '300' },
       noise: { type: 'string', default: '0.1' },
       'max-frames': { type: 'string', default: '1000' },
+      mask: { type: 'string' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
       cache: { type: 'string' },
@@ -112,6 +121,7 @@ export async function run(args: string[]): Promise<number> {
     seed: int('seed', values.seed),
     cropFrames: int('crop', values.crop),
     noise: Number(values.noise),
+    ...(values.mask ? { mask: parseMask(values.mask) } : {}),
     maxFrames: int('max-frames', values['max-frames']),
     cacheDir: values.cache,
     workers: values.workers ? int('workers', values.workers) : undefined,

@@ -60,6 +60,12 @@ export interface BatchOptions {
   rng?: Rng;
   /** Std of Gaussian noise added to the normalised inputs (augmentation; needs rng). */
   noise?: number;
+  /**
+   * SpecAugment-style masking (needs rng): per clip, `masks` time spans of up to `maxFrames` frames
+   * (all inputs, same span in time) and `masks` log-Mel band spans of up to `maxBands` bands are set to
+   * 0, i.e. the training mean after z-scoring.
+   */
+  mask?: { masks: number; maxFrames: number; maxBands: number };
 }
 
 /** Zero-padded tensors + lengths for the graph; the caller disposes the tensors. */
@@ -71,6 +77,16 @@ export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions
     const len = opts.maxFrames ? Math.min(n, opts.maxFrames) : n;
     const start = n > len ? (opts.rng ? opts.rng.int(n - len + 1) : Math.floor((n - len) / 2)) : 0;
     return { start, len };
+  });
+  // Masked time spans per clip (crop-relative frames at 100 Hz), drawn once so every branch masks the same time.
+  const timeSpans: Array<Array<[number, number]>> = crops.map((c) => {
+    if (!opts.mask || !opts.rng) return [];
+    const spans: Array<[number, number]> = [];
+    for (let k = 0; k < opts.mask.masks; k++) {
+      const w = opts.rng.int(opts.mask.maxFrames + 1);
+      spans.push([opts.rng.int(Math.max(1, c.len - w)), w]);
+    }
+    return spans;
   });
   const batch: GraphBatch = {};
   const roundUp = (n: number, k: number) => Math.ceil(n / k) * k;
@@ -86,6 +102,17 @@ export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions
       const st = Math.min(starts[b]!, m.rows - 1);
       data.set(m.data.subarray(st * cols, (st + lengths[b]!) * cols), b * T * cols);
     });
+    if (opts.mask && opts.rng) {
+      const { masks, maxFrames } = opts.mask;
+      for (let b = 0; b < B; b++)
+        for (const [t0, w] of timeSpans[b]!) {
+          const a = Math.floor(t0 * rate);
+          const e = Math.min(lengths[b]!, Math.floor((t0 + w) * rate));
+          if (e > a) data.fill(0, (b * T + a) * cols, (b * T + e) * cols);
+        }
+      void masks;
+      void maxFrames;
+    }
     if (opts.noise && opts.rng) {
       for (let b = 0; b < B; b++) for (let i = b * T * cols, e = i + lengths[b]! * cols; i < e; i++) data[i]! += opts.noise * opts.rng.normal();
     }
@@ -93,6 +120,15 @@ export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions
   };
   if (cfg.branches.includes('cr')) {
     const { data, T, lengths } = fill((s) => s.logmel, crStride(cfg));
+    if (opts.mask && opts.rng) {
+      const ch = logmelChannels(cfg.inputs.logmel);
+      for (let b = 0; b < B; b++)
+        for (let k = 0; k < opts.mask.masks; k++) {
+          const w = opts.rng.int(opts.mask.maxBands + 1);
+          const f0 = opts.rng.int(LOGMEL_BANDS - w + 1);
+          for (let t = 0; t < lengths[b]!; t++) data.fill(0, ((b * T + t) * LOGMEL_BANDS + f0) * ch, ((b * T + t) * LOGMEL_BANDS + f0 + w) * ch);
+        }
+    }
     batch.logmel = tf.tensor4d(data, [B, T, LOGMEL_BANDS, logmelChannels(cfg.inputs.logmel)]);
     batch.logmelLengths = lengths;
   }

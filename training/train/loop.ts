@@ -29,6 +29,8 @@ export interface TrainOptions {
   cropFrames?: number;
   /** Gaussian noise std on normalised inputs (0 = off). */
   noise?: number;
+  /** SpecAugment-style masking (see BatchOptions.mask); off when absent. */
+  mask?: { masks: number; maxFrames: number; maxBands: number };
   /** Called with each epoch's log line. */
   log?: (line: string) => void;
   /** Show a progress bar on stderr (default true). */
@@ -122,7 +124,7 @@ export function trainMsir(opts: TrainOptions): TrainResult {
       const total = group.reduce((n, g) => n + g.length, 0);
       let acc: Record<string, tf.Tensor> = {};
       for (const g of group) {
-        const { batch, targets } = makeBatch(cfg, g.map((k) => opts.train[k]!), { maxFrames: crop, rng, noise: opts.noise ?? 0 });
+        const { batch, targets } = makeBatch(cfg, g.map((k) => opts.train[k]!), { maxFrames: crop, rng, noise: opts.noise ?? 0, ...(opts.mask ? { mask: opts.mask } : {}) });
         const dropSeed = rng.int(2 ** 31);
         const { value, grads } = tf.variableGrads(() => {
           const { logits } = graph.forward(batch, true, dropSeed);

@@ -36,6 +36,8 @@ export interface RunOptions {
   seed: number;
   cropFrames: number;
   noise: number;
+  /** SpecAugment-style masking: number of time and band spans, max widths. */
+  mask?: { masks: number; maxFrames: number; maxBands: number };
   /** Inference chunk length written to the manifest (frames). */
   maxFrames: number;
   cacheDir?: string;
@@ -110,7 +112,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     appendFileSync(logFile, `# lr ${lr}\n`);
     const r = trainMsir({
       cfg, train: trainS, val: valS, loss: o.loss, focal: o.focal, lr, epochs: o.epochs, patience: o.patience,
-      batchSize: o.batchSize, microBatch: o.microBatch, seed: o.seed, cropFrames: o.cropFrames, noise: o.noise,
+      batchSize: o.batchSize, microBatch: o.microBatch, seed: o.seed, cropFrames: o.cropFrames, noise: o.noise, ...(o.mask ? { mask: o.mask } : {}),
       progress: o.progress, log: (l) => appendFileSync(logFile, `${l}\n`),
     });
     log(`lr ${lr}: best epoch ${r.bestEpoch}, val mean UAR ${r.val.summary.uar.toFixed(2)}, F1 ${r.val.summary.f1.toFixed(2)} (${r.seconds.toFixed(0)} s)`);
@@ -157,6 +159,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       microBatch: o.microBatch,
       cropFrames: o.cropFrames,
       noise: o.noise,
+      mask: o.mask ?? null,
       bestEpoch: r.bestEpoch,
       epochsRun: r.history.length,
       clips: { train: trainS.length, val: valS.length, test: testS.length },
