@@ -174,9 +174,9 @@ export class ListenSession {
   private maybeHop(): void {
     const hop = Math.round(this.opts.hopSec * VAD_RATE);
     const end = this.ring.end;
-    // The first update comes after one hop (a shorter window), then every hop.
+    // The first update comes after one hop (a shorter window), then every hop, on a fixed grid of audio time.
     if (end - this.lastHopEnd < hop) return;
-    this.lastHopEnd = end;
+    this.lastHopEnd = end - ((end - this.lastHopEnd) % hop);
     this.queue(Math.max(0, end - Math.round(this.opts.windowSec * VAD_RATE)), end, true);
   }
 
@@ -194,7 +194,8 @@ export class ListenSession {
       if (this.hopPending && !this.closed && !this.paused) {
         this.hopPending = false;
         const end = this.ring.end;
-        this.lastHopEnd = end;
+        const hop = Math.round(this.opts.hopSec * VAD_RATE);
+        this.lastHopEnd = end - ((end - this.lastHopEnd) % hop);
         this.queue(Math.max(0, end - Math.round(this.opts.windowSec * VAD_RATE)), end, true);
       }
     });
