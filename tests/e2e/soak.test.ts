@@ -1,5 +1,5 @@
 // Soak: a continuous-mode session on the fake microphone (real speech, looping) must keep the worker's
-// tf.memory().numTensors and the JS heap flat. Short in CI (MSIR_SOAK_SEC, default 40 s); the full
+// tf.memory().numTensors and the JS heap flat. Short in CI (MSIR_SOAK_SEC, default 30 s); the full
 // 30-minute run: MSIR_SOAK_MINUTES=30 npx vitest run --project e2e tests/e2e/soak.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -8,7 +8,7 @@ import { launchChromium, startServer } from './harness.ts';
 import { ANGRY_CLIP, NEUTRAL_CLIP, fakeMicFlags, makeFakeMic, waitReady, type FakeMic } from './demo-helpers.ts';
 
 const MODEL = process.env['MSIR_E2E_MODEL'] ?? '/models/msir-default/';
-const SOAK_SEC = process.env['MSIR_SOAK_MINUTES'] ? Number(process.env['MSIR_SOAK_MINUTES']) * 60 : Number(process.env['MSIR_SOAK_SEC'] ?? 40);
+const SOAK_SEC = process.env['MSIR_SOAK_MINUTES'] ? Number(process.env['MSIR_SOAK_MINUTES']) * 60 : Number(process.env['MSIR_SOAK_SEC'] ?? 30);
 const SAMPLE_EVERY_SEC = SOAK_SEC > 300 ? 30 : 5;
 
 let server: ViteDevServer;
