@@ -40,6 +40,21 @@ beforeAll(async () => {
     `--use-file-for-fake-audio-capture=${mic}`,
     '--autoplay-policy=no-user-gesture-required',
   ]);
+  // Warm-up: the first detector start on a fresh dev server may make Vite pre-bundle late-found
+  // dependencies and reload the page; let that happen here rather than inside a test.
+  const page = await browser.newPage();
+  await page.goto(`${url}/examples/widget.html`);
+  await page
+    .evaluate(async (model) => {
+      // Utterance mode: loads the voice-activity detector as well as the model.
+      const el = document.getElementById('widget') as HTMLElement & { start(): Promise<void>; stop(): void };
+      el.setAttribute('model', model);
+      await Promise.race([el.start(), new Promise((r) => setTimeout(r, 60_000))]);
+      await new Promise((r) => setTimeout(r, 2000));
+      el.stop();
+    }, MODEL_URL)
+    .catch(() => undefined); // a reload mid-warm-up destroys the context: that is what it is for
+  await page.close();
 });
 
 afterAll(async () => {
@@ -48,9 +63,16 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Console, page errors and navigations of a page, for failure messages. */
+const pageLog = new WeakMap<Page, string[]>();
+
 async function openExample(): Promise<Page> {
   const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  const log: string[] = [];
+  pageLog.set(page, log);
+  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
+  page.on('framenavigated', (f) => log.push(`navigated: ${f.url()}`));
   await page.goto(`${url}/examples/widget.html`);
   await page.evaluate(() => customElements.whenDefined('msir-detector'));
   await page.evaluate((model) => {
@@ -167,7 +189,15 @@ describe('<msir-detector> on a page styled to conflict', () => {
     });
     expect(focused).toBe('widget toggle');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.getElementById('widget')!.getAttribute('data-state') === 'listening', undefined, { timeout: 120_000 });
+    await page
+      .waitForFunction(() => document.getElementById('widget')!.getAttribute('data-state') === 'listening', undefined, { timeout: 120_000 })
+      .catch(async (error: unknown) => {
+        const state = await page.evaluate(() => {
+          const el = document.getElementById('widget');
+          return `${el?.getAttribute('data-state')}: ${el?.shadowRoot?.querySelector('.message')?.textContent}`;
+        });
+        throw new Error(`widget never listened (${state}); page log:\n${pageLog.get(page)!.join('\n')}`, { cause: error });
+      });
     const live = await page.evaluate(() => {
       const r = document.getElementById('widget')!.shadowRoot!;
       return {

@@ -18,7 +18,7 @@ async function init(msg: Extract<ToEvalWorker, { type: 'init' }>): Promise<void>
     // threaded build breaks once minified (its pthread source is rebuilt from a renamed function).
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     const choice = await chooseBackend(msg.backend, msg.wasmPaths);
-    engine = await DetectionEngine.create({ model: msg.model, wav2vec2: false });
+    engine = await DetectionEngine.create({ model: msg.model, wav2vec2: msg.wav2vec2 ? { model: msg.wav2vec2 } : false });
     const m = engine.predictor.manifest;
     post({
       type: 'ready',

@@ -32,6 +32,7 @@ $('clip-table-host').append(clipTable.element);
 // URL parameters preset the options (tests and bookmarks): ?model=…&backend=…&workers=…
 const params = new URLSearchParams(location.search);
 if (params.get('model')) $<HTMLInputElement>('model').value = params.get('model')!;
+if (params.get('wav2vec2')) $<HTMLInputElement>('wav2vec2').value = params.get('wav2vec2')!;
 const backendParam = params.get('backend');
 if (backendParam && (BACKENDS as readonly string[]).includes(backendParam)) $<HTMLSelectElement>('backend').value = backendParam;
 const defaultWorkers = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
@@ -200,6 +201,7 @@ async function run(): Promise<void> {
   errorList.querySelector('.n')!.textContent = '0';
   const runner = new EvalRun(labelled, {
     model: $<HTMLInputElement>('model').value.trim() || '/models/msir-default/',
+    wav2vec2: $<HTMLInputElement>('wav2vec2').value.trim() || undefined,
     backend: $<HTMLSelectElement>('backend').value as BackendPreference,
     workers,
     onReady: (m) => {

@@ -2,7 +2,7 @@
 import type { BackendPreference } from '../../detector/types.ts';
 
 export type ToEvalWorker =
-  | { type: 'init'; model: string; backend: BackendPreference; wasmPaths: Record<string, string> }
+  | { type: 'init'; model: string; wav2vec2: string | null; backend: BackendPreference; wasmPaths: Record<string, string> }
   | { type: 'clip'; id: number; bytes: Uint8Array };
 
 export interface ClipOutcome {

@@ -19,6 +19,8 @@ export interface ClipResult {
 export interface RunOptions {
   /** Model folder URL (resolved against the page). */
   model: string;
+  /** wav2vec2 encoder folder URL, needed by models with a wav2vec2 branch. */
+  wav2vec2?: string;
   backend: BackendPreference;
   /** Workers to start (each loads its own copy of the model). */
   workers: number;
@@ -151,7 +153,13 @@ export class EvalRun {
   }
 
   async #startWorkers(count: number, opts: RunOptions): Promise<ModelSummary> {
-    const init: ToEvalWorker = { type: 'init', model: absolute(opts.model), backend: opts.backend, wasmPaths: absoluteMap(WASM_PATHS) };
+    const init: ToEvalWorker = {
+      type: 'init',
+      model: absolute(opts.model),
+      wav2vec2: opts.wav2vec2 ? absolute(opts.wav2vec2) : null,
+      backend: opts.backend,
+      wasmPaths: absoluteMap(WASM_PATHS),
+    };
     const ready = Array.from({ length: count }, () => {
       const worker = new Worker(new URL('./eval.worker.ts', import.meta.url), { type: 'module', name: 'msir-eval' });
       this.#workers.push(worker);

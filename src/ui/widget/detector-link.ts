@@ -11,6 +11,8 @@ export interface WidgetSession {
 
 export interface OpenOptions {
   model: string;
+  /** wav2vec2 encoder folder URL, for models with a wav2vec2 branch. */
+  wav2vec2?: string;
   stream: MediaStream;
   mode: ListenMode;
   onDetection(d: WidgetDetection): void;
@@ -19,7 +21,7 @@ export interface OpenOptions {
 
 export async function openDetector(opts: OpenOptions): Promise<WidgetSession> {
   const { Detector } = await import('../../detector/index.ts');
-  const detector = await Detector.create({ model: opts.model });
+  const detector = await Detector.create({ model: opts.model, wav2vec2: opts.wav2vec2 ? { model: opts.wav2vec2 } : false });
   let closed = false;
   try {
     const listening = await detector.listen(opts.stream, { mode: opts.mode });

@@ -141,6 +141,7 @@ export class MsirDetectorElement extends HTMLElement {
     try {
       const session = await openDetector({
         model: this.model,
+        wav2vec2: this.getAttribute('wav2vec2') || undefined,
         stream,
         mode,
         onDetection: (d) => this.#onDetection(d),
