@@ -49,7 +49,7 @@ describe('production build', () => {
     await page.waitForSelector('#dataset:not([hidden])');
     await page.click('#run');
     await page.waitForSelector('body[data-results="ready"]', { timeout: 180_000 });
-    expect(await page.$eval('#summary-table td[data-metric="n"]', (c) => Number((c as HTMLElement).dataset.value))).toBe(fixture.scored.length);
+    expect(await page.$eval('#summary-table tr[data-latest] td[data-metric="n"]', (c) => Number((c as HTMLElement).dataset.value))).toBe(fixture.scored.length);
     expect(await page.textContent('#clip-errors .n')).toBe('1');
     expect(errors).toEqual([]);
     await page.close();

@@ -150,7 +150,7 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     expect((await listText(page, 'clip-errors'))[0]).toContain(fixture.corrupt);
 
     // Parity with the CLI.
-    const summary = await tableValues(page, '#summary-table');
+    const summary = await tableValues(page, '#summary-table tr[data-latest]');
     expect(summary.n).toBe(cli.n);
     expectClose(summary.uar!, cli.summary.uar, 'summary UAR');
     expectClose(summary.f1!, cli.summary.f1, 'summary F1');
@@ -270,6 +270,12 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     expect(done + cancelled).toBe(fixture.scored.length + 1);
     expect(await page.textContent('#results-note')).toContain(`${cancelled} not run (cancelled)`);
     expect(await page.isEnabled('#run')).toBe(true);
+    // Run again to the end: the summary keeps both runs, one row each (Table 1 style comparison).
+    await page.click('#run');
+    await page.waitForSelector('body[data-results="ready"]', { timeout: 120_000 });
+    const summaryRows = await page.$$eval('#summary-table tbody tr', (trs) => trs.map((tr) => tr.querySelectorAll('td')[1]!.textContent));
+    expect(summaryRows).toEqual(['session 5 (cancelled)', 'session 5']);
+    expect(await page.$eval('#summary-table tr[data-latest] td[data-metric="n"]', (c) => Number((c as HTMLElement).dataset.value))).toBe(fixture.scored.length);
 
     // Loose files dropped on the drop zone (label file + two of its WAVs).
     const evalDir = path.join(fixture.root, 'Session5', 'dialog', 'EmoEvaluation');

@@ -6,7 +6,7 @@ import { ClipTable } from './clip-table.ts';
 import { buildDataset, defaultSelection, selectItems, type Dataset, type EvalItem, type Selection } from './dataset.ts';
 import { reportOf, resultsToCsv, resultsToJson } from './export.ts';
 import type { ModelSummary } from './protocol.ts';
-import { confusionMatrices, metricCharts, perEmotionTable, summaryTable } from './report-view.ts';
+import { confusionMatrices, metricCharts, perEmotionTable, summaryTable, type SummaryRow } from './report-view.ts';
 import { EvalRun, type ClipResult, type Progress } from './runner.ts';
 import { collectDataTransfer, collectDirectoryPicker, collectFileList, hasDirectoryPicker, type Collected } from './sources.ts';
 
@@ -26,6 +26,8 @@ interface PageState {
 }
 
 const state: PageState = { dataset: null, sourceProblems: [], run: null, last: null };
+/** Every finished run's summary, for the Table 1-style comparison. */
+const history: SummaryRow[] = [];
 const clipTable = new ClipTable();
 $('clip-table-host').append(clipTable.element);
 
@@ -190,6 +192,7 @@ async function run(): Promise<void> {
   if (labelled.length === 0) return;
   $('progress').hidden = false;
   $('results').hidden = true;
+  delete document.body.dataset.results;
   $<HTMLButtonElement>('run').disabled = true;
   $<HTMLButtonElement>('cancel').disabled = false;
   $('progress-text').textContent = 'Loading the model…';
@@ -260,8 +263,9 @@ function showResults(results: ClipResult[], model: ModelSummary, selection: Sele
     (cancelled ? '. Cancelled: the figures cover the clips that finished.' : '.');
   const tables = $('tables');
   if (report) {
+    history.push({ report, model, selection: `${selectionLabel(selection, d)}${cancelled ? ' (cancelled)' : ''}`, backend: model.backend });
     tables.replaceChildren(
-      summaryTable(report, model, selectionLabel(selection, d)),
+      summaryTable(history),
       perEmotionTable(report, model.thresholds),
       heading('Confusion matrices (as Fig. 4)'),
       confusionMatrices(report),

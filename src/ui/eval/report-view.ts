@@ -23,31 +23,44 @@ function count(value: number, attrs: Record<string, string>): HTMLTableCellEleme
   return h('td', { ...attrs, 'data-value': String(value), class: 'num' }, String(value));
 }
 
-/** Table 1 style: one row for this model on this selection. */
-export function summaryTable(report: EvalReport, model: ModelSummary, selection: string): HTMLTableElement {
+/** One evaluated run: a row of the Table 1-style summary. */
+export interface SummaryRow {
+  report: EvalReport;
+  model: ModelSummary;
+  /** What was evaluated, e.g. "session 5" or "test split". */
+  selection: string;
+  /** tfjs backend the run used. */
+  backend: string;
+}
+
+/**
+ * Table 1 style: one row per run on this page (latest last, marked data-latest), so models or
+ * selections can be compared side by side.
+ */
+export function summaryTable(rows: SummaryRow[]): HTMLTableElement {
+  const head = ['Model', 'Branches', 'Evaluated on', 'Clips', 'UAR %', 'F1 %', 'Sensitivity %', 'Specificity %', '4-class UAR %'];
   return h(
     'table',
     { id: 'summary-table', class: 'metrics' },
-    h('caption', {}, `Summary (as Table 1): mean over the four emotions, ${selection}`),
-    h(
-      'thead',
-      {},
-      h('tr', {}, ...['Model', 'Branches', 'Clips', 'UAR %', 'F1 %', 'Sensitivity %', 'Specificity %', '4-class UAR %'].map((c) => h('th', { scope: 'col' }, c))),
-    ),
+    h('caption', {}, 'Summary (as Table 1): means over the four emotions, one row per run on this page'),
+    h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
     h(
       'tbody',
       {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'row' }, model.name),
-        h('td', {}, model.branches.join(' + ')),
-        count(report.n, { 'data-metric': 'n' }),
-        num(report.summary.uar, { 'data-metric': 'uar' }),
-        num(report.summary.f1, { 'data-metric': 'f1' }),
-        num(report.summary.tpr, { 'data-metric': 'tpr' }),
-        num(report.summary.tnr, { 'data-metric': 'tnr' }),
-        num(report.fourClassUar, { 'data-metric': 'fourClassUar' }),
+      ...rows.map(({ report, model, selection, backend }, i) =>
+        h(
+          'tr',
+          i === rows.length - 1 ? { 'data-latest': 'true' } : {},
+          h('th', { scope: 'row' }, model.name),
+          h('td', {}, `${model.branches.join(' + ')} (${model.arch}, ${backend})`),
+          h('td', {}, selection),
+          count(report.n, { 'data-metric': 'n' }),
+          num(report.summary.uar, { 'data-metric': 'uar' }),
+          num(report.summary.f1, { 'data-metric': 'f1' }),
+          num(report.summary.tpr, { 'data-metric': 'tpr' }),
+          num(report.summary.tnr, { 'data-metric': 'tnr' }),
+          num(report.fourClassUar, { 'data-metric': 'fourClassUar' }),
+        ),
       ),
     ),
   );
