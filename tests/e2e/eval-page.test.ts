@@ -296,11 +296,18 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     execFileSync('mkdir', ['-p', noAudio]);
     writeFileSync(path.join(noAudio, 'notes.txt'), 'nothing to hear');
     writeFileSync(path.join(noAudio, 'broken.zip'), 'PK but not really a zip');
+    execFileSync('mkdir', ['-p', path.join(noAudio, 'mocap')]);
+    for (let i = 0; i < 600; i++) writeFileSync(path.join(noAudio, 'mocap', `frame${i}.txt`), String(i));
     await page.setInputFiles('#folder-input', noAudio);
     await page.waitForFunction(() => document.getElementById('dataset-summary')?.textContent?.startsWith('No audio files'));
     expect(await listText(page, 'source-problems')).toEqual([expect.stringMatching(/broken\.zip.*not a readable zip/)]);
     expect(await listText(page, 'label-issues')).toEqual([expect.stringContaining('no label files found')]);
     expect(await page.isDisabled('#run')).toBe(true);
+    // Long lists are capped in the DOM, with the total shown.
+    expect(await countOf(page, 'other-files')).toBe(601);
+    const others = await listText(page, 'other-files');
+    expect(others).toHaveLength(501);
+    expect(others[500]).toBe('… and 101 more (all of them are in the JSON export)');
     await page.close();
   });
 });

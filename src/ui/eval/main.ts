@@ -108,10 +108,15 @@ function li(text: string): HTMLLIElement {
   return node;
 }
 
+/** Longest list put in the DOM: a full IEMOCAP release has tens of thousands of non-audio files. */
+const LIST_CAP = 500;
+
 function fillList(id: string, lines: string[]): void {
   const details = $(id);
   details.querySelector('.n')!.textContent = String(lines.length);
-  details.querySelector('ul')!.replaceChildren(...lines.map(li));
+  const shown = lines.slice(0, LIST_CAP).map(li);
+  if (lines.length > LIST_CAP) shown.push(li(`… and ${lines.length - LIST_CAP} more (all of them are in the JSON export)`));
+  details.querySelector('ul')!.replaceChildren(...shown);
   details.toggleAttribute('hidden', false);
 }
 
@@ -308,6 +313,11 @@ $('export-json').addEventListener('click', () => {
     ...d.issues,
     ...d.unmatchedAudio.map((f) => ({ source: f.path, message: 'audio file without a label' })),
     ...d.missingAudio.map((c) => ({ source: c.path, message: `labelled clip ${c.id} has no audio file` })),
+    ...selectItems(d, state.last.selection).unlabelled.map((it) => ({
+      source: it.file.path,
+      message: `clip ${it.clip.id} is "${it.clip.emotion}", outside the 4 classes: not scored`,
+    })),
+    ...d.otherFiles.map((f) => ({ source: f.path, message: 'not audio: ignored' })),
   ];
   const json = resultsToJson(state.last.results, state.last.model, { ...state.last.selection, layout: d.layout }, problems);
   download('msir-eval.json', 'application/json', JSON.stringify(json, null, 2));
