@@ -268,6 +268,20 @@ describe('<msir-detector> on a page styled to conflict', () => {
     // 3 s window, 1 s hop: at least a few detections in 9 s of listening, whatever the content.
     expect(n).toBeGreaterThanOrEqual(3);
 
+    // Stop then start again: the loaded detector (its worker and model) is reused, not reloaded.
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    const again = await page.evaluate(async () => {
+      const el = document.getElementById('compact') as HTMLElement & { start(): Promise<void>; stop(): void };
+      const got = new Promise<boolean>((resolve) => el.addEventListener('detection', () => resolve(true), { once: true }));
+      await el.start();
+      const ok = await Promise.race([got, new Promise<boolean>((r) => setTimeout(() => r(false), 20_000))]);
+      el.stop();
+      return ok;
+    });
+    expect(again).toBe(true);
+    expect(workers.filter((u) => u.includes('detector/worker/entry'))).toEqual([]);
+
     const err = await page.evaluate(async () => {
       const el = document.getElementById('compact') as HTMLElement & { start(): Promise<void> };
       el.setAttribute('model', '/models/does-not-exist/');

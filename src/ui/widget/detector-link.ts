@@ -9,40 +9,45 @@ export interface WidgetSession {
   close(): void;
 }
 
-export interface OpenOptions {
-  model: string;
-  /** wav2vec2 encoder folder URL, for models with a wav2vec2 branch. */
-  wav2vec2?: string;
-  stream: MediaStream;
-  mode: ListenMode;
+export interface ListenCallbacks {
   onDetection(d: WidgetDetection): void;
   onError(error: Error): void;
 }
 
-export async function openDetector(opts: OpenOptions): Promise<WidgetSession> {
+/** A loaded detector, kept across stop/start so a restart does not reload the model. */
+export interface WidgetDetector {
+  /** model + wav2vec2 URLs it was loaded for. */
+  readonly key: string;
+  listen(stream: MediaStream, mode: ListenMode, callbacks: ListenCallbacks): Promise<WidgetSession>;
+  dispose(): void;
+}
+
+export const detectorKey = (model: string, wav2vec2?: string): string => `${model}\n${wav2vec2 ?? ''}`;
+
+export async function loadDetector(model: string, wav2vec2?: string): Promise<WidgetDetector> {
   const { Detector } = await import('../../detector/index.ts');
-  const detector = await Detector.create({ model: opts.model, wav2vec2: opts.wav2vec2 ? { model: opts.wav2vec2 } : false });
-  let closed = false;
-  try {
-    const listening = await detector.listen(opts.stream, { mode: opts.mode });
-    listening.addEventListener('detection', (e) => {
-      if (!closed) opts.onDetection(e.detail);
-    });
-    listening.addEventListener('error', (e) => {
-      if (!closed) opts.onError(e.detail);
-    });
-    return {
-      close(): void {
-        if (closed) return;
-        closed = true;
-        void listening
-          .stop()
-          .catch(() => undefined)
-          .finally(() => void detector.dispose().catch(() => undefined));
-      },
-    };
-  } catch (error) {
-    await detector.dispose().catch(() => undefined);
-    throw error;
-  }
+  const detector = await Detector.create({ model, wav2vec2: wav2vec2 ? { model: wav2vec2 } : false });
+  return {
+    key: detectorKey(model, wav2vec2),
+    async listen(stream, mode, callbacks): Promise<WidgetSession> {
+      const listening = await detector.listen(stream, { mode });
+      let closed = false;
+      listening.addEventListener('detection', (e) => {
+        if (!closed) callbacks.onDetection(e.detail);
+      });
+      listening.addEventListener('error', (e) => {
+        if (!closed) callbacks.onError(e.detail);
+      });
+      return {
+        close(): void {
+          if (closed) return;
+          closed = true;
+          void listening.stop().catch(() => undefined);
+        },
+      };
+    },
+    dispose(): void {
+      void detector.dispose().catch(() => undefined);
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // microphone stream and the Shadow DOM, the detector owns features, model and its worker.
 import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
 import { WIDGET_CSS } from './styles.ts';
-import { openDetector, type WidgetDetection, type WidgetSession } from './detector-link.ts';
+import { detectorKey, loadDetector, type WidgetDetection, type WidgetDetector, type WidgetSession } from './detector-link.ts';
 import { parseEmotionList, parseMode, type WidgetMode } from './attributes.ts';
 
 export type { WidgetMode };
@@ -30,6 +30,7 @@ export class MsirDetectorElement extends HTMLElement {
   readonly #message: HTMLElement;
   #state: WidgetState = 'idle';
   #session: WidgetSession | null = null;
+  #detector: WidgetDetector | null = null;
   #stream: MediaStream | null = null;
   #last: WidgetDetection | null = null;
   /** Bumped by stop(): a start() still awaiting the microphone or model sees it and backs out. */
@@ -73,6 +74,8 @@ export class MsirDetectorElement extends HTMLElement {
 
   disconnectedCallback(): void {
     this.stop();
+    this.#detector?.dispose();
+    this.#detector = null;
   }
 
   attributeChangedCallback(name: string, oldValue: string | null, newValue: string | null): void {
@@ -138,12 +141,28 @@ export class MsirDetectorElement extends HTMLElement {
       return;
     }
     this.#stream = stream;
+    const wav2vec2 = this.getAttribute('wav2vec2') || undefined;
     try {
-      const session = await openDetector({
-        model: this.model,
-        wav2vec2: this.getAttribute('wav2vec2') || undefined,
-        stream,
-        mode,
+      if (this.#detector?.key !== detectorKey(this.model, wav2vec2)) {
+        this.#detector?.dispose();
+        this.#detector = null;
+        const loaded = await loadDetector(this.model, wav2vec2);
+        if (generation !== this.#generation) {
+          // Stopped while loading: keep it for the next start unless that one loaded its own.
+          if (this.#detector) loaded.dispose();
+          else this.#detector = loaded;
+          return;
+        }
+        this.#detector = loaded;
+      }
+    } catch (error) {
+      if (generation === this.#generation) this.#fail('model', error);
+      return;
+    }
+    const detector = this.#detector;
+    if (!detector) return;
+    try {
+      const session = await detector.listen(stream, mode, {
         onDetection: (d) => this.#onDetection(d),
         onError: (e) => this.#fail('listen', e),
       });
@@ -153,7 +172,7 @@ export class MsirDetectorElement extends HTMLElement {
       }
       this.#session = session;
     } catch (error) {
-      if (generation === this.#generation) this.#fail('model', error);
+      if (generation === this.#generation) this.#fail('listen', error);
       return;
     }
     this.#setState('listening', '');
@@ -197,6 +216,11 @@ export class MsirDetectorElement extends HTMLElement {
     const message = error instanceof Error ? error.message : String(error);
     this.#session?.close();
     this.#session = null;
+    if (stage === 'listen') {
+      // The detector's worker may be gone: load it afresh on the next start().
+      this.#detector?.dispose();
+      this.#detector = null;
+    }
     if (this.#stream) stopTracks(this.#stream);
     this.#stream = null;
     this.#setState('error', `${stageLabel(stage)}: ${message}`);
