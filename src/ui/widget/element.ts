@@ -42,7 +42,6 @@ export class MsirDetectorElement extends HTMLElement {
     const style = document.createElement('style');
     style.textContent = WIDGET_CSS;
     const panel = el('div', 'panel');
-    panel.setAttribute('part', 'panel');
     panel.setAttribute('role', 'group');
     panel.setAttribute('aria-label', 'Speech emotion detector');
     const bar = el('div', 'bar');
@@ -264,7 +263,6 @@ export class MsirDetectorElement extends HTMLElement {
         li.dataset.emotion = emotion;
         const name = el('span', 'name');
         name.textContent = emotion;
-        name.id = `msir-name-${emotion}`;
         const meter = el('div', 'meter');
         meter.setAttribute('role', 'meter');
         meter.setAttribute('aria-label', `${emotion} probability`);
