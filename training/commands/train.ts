@@ -23,7 +23,7 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --crop N                 training crop in 10 ms frames (default 300)
   --noise X                Gaussian noise std on normalised inputs (default 0.1; 0 = off)
   --mask N,F,B             SpecAugment-style masking: N time spans ≤ F frames and N log-Mel band spans
-                           ≤ B bands per clip (default off; e.g. 2,30,6)
+                           ≤ B bands per clip (default 2,30,6; 0,0,0 = off)
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
   --seed N                 (default 1)
   --backend auto|tensorflow|wasm|cpu   (default auto)
@@ -64,7 +64,7 @@ export async function run(args: string[]): Promise<number> {
       crop: { type: 'string', default: '300' },
       noise: { type: 'string', default: '0.1' },
       'max-frames': { type: 'string', default: '1000' },
-      mask: { type: 'string' },
+      mask: { type: 'string', default: '2,30,6' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
       cache: { type: 'string' },
@@ -121,7 +121,7 @@ export async function run(args: string[]): Promise<number> {
     seed: int('seed', values.seed),
     cropFrames: int('crop', values.crop),
     noise: Number(values.noise),
-    ...(values.mask ? { mask: parseMask(values.mask) } : {}),
+    ...(values.mask && parseMask(values.mask).masks > 0 ? { mask: parseMask(values.mask) } : {}),
     maxFrames: int('max-frames', values['max-frames']),
     cacheDir: values.cache,
     workers: values.workers ? int('workers', values.workers) : undefined,
