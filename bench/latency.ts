@@ -103,7 +103,7 @@ try {
   const load1 = loadavg()[0]!;
 
   console.log(`machine: ${availableParallelism()} cores, load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (shared)`);
-  console.log(`model ${info.model} (${info.branches.join('+')}), backend ${info.backend}${info.threads ? ` (${info.threads} threads)` : ''}, headless Chromium`);
+  console.log(`model ${info.model} (${info.branches.join('+')}), backend ${info.backend}${info.threads ? ` (${info.threads} thread${info.threads > 1 ? 's' : ''})` : ''}, headless Chromium`);
   console.log(`A. detect() on a ${UTTERANCE_SEC} s utterance, end-to-end from the main thread: ${fmt(total)}`);
   console.log(`   of which features: ${fmt(feat)}`);
   console.log(`   of which model:    ${fmt(model)}`);
