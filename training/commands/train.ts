@@ -16,7 +16,7 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --loss focal|ce          focal loss or cross-entropy (default focal)
   --focal-theta LIST       θ per emotion or one value (default 2)
   --focal-zeta LIST        ζ per emotion or one value (default 1)
-  --lr LIST                learning rate, or a comma list to grid-search on val (default 0.002)
+  --lr LIST                learning rate, or a comma list to grid-search on val (default 0.003)
   --epochs N               maximum epochs (default 30)
   --patience N             stop after N epochs without a better val mean UAR (default 8)
   --batch N                effective batch (default 64); --micro-batch N per graph (default 16)
@@ -56,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
       loss: { type: 'string', default: 'focal' },
       'focal-theta': { type: 'string' },
       'focal-zeta': { type: 'string' },
-      lr: { type: 'string', default: '0.002' },
+      lr: { type: 'string', default: '0.003' },
       epochs: { type: 'string', default: '30' },
       patience: { type: 'string', default: '8' },
       batch: { type: 'string', default: '64' },
