@@ -1,7 +1,6 @@
 // Trains the linear baseline as the paper's reference: utterance functionals of the project's LLDs →
 // z-score (train split) → class-balanced L2 logistic regression per emotion, C chosen per emotion on
 // val (UAR at the val-chosen threshold). Writes a model folder: manifest.json (arch 'linear') + linear.json.
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clip } from '../../src/eval/corpus/index.ts';
@@ -14,6 +13,7 @@ import { LINEAR_WEIGHTS_FILE, linearForward, type LinearWeights } from '../../sr
 import { extractAll } from '../data/cache.ts';
 import { labelled, loadCorpora } from '../data/corpus.ts';
 import { balancedWeights, fitLogistic } from './logreg.ts';
+import { corpusLicence, gitCommit } from '../provenance.ts';
 
 export interface TrainLinearOptions {
   corpora: string[];
@@ -36,19 +36,6 @@ export interface TrainLinearResult {
   seconds: { features: number; fit: number };
 }
 
-const LICENCES: Record<string, string> = {
-  ravdess: 'CC BY-NC-SA 4.0 (non-commercial): Livingstone & Russo (2018), PLoS ONE 13(5): e0196391',
-  emodb: 'free for research, TU Berlin: Burkhardt et al. (2005), Interspeech',
-  iemocap: 'IEMOCAP release licence (research only, USC SAIL): Busso et al. (2008)',
-};
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: import.meta.dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Deterministic PRNG (mulberry32) for the val-speaker draw. */
 function rng(seed: number): () => number {
@@ -197,7 +184,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
     thresholds,
     encoder: null,
     training: {
-      corpora: corpusNames.map((name) => ({ name, licence: LICENCES[name] ?? "unknown: see the corpus's own terms" })),
+      corpora: corpusNames.map((name) => ({ name, licence: corpusLicence(name) })),
       seed,
       commit: gitCommit(),
       date: new Date().toISOString(),

@@ -1,6 +1,5 @@
 // End to end: corpora → feature cache → samples → training (lr grid) → test metrics → model folder
 // (model.json + weights.bin + manifest.json + training-log.txt).
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -17,6 +16,7 @@ import { extractAll } from '../data/cache.ts';
 import { labelled, loadCorpora } from '../data/corpus.ts';
 import { fitNormalisation, makeSample, type Sample } from './data.ts';
 import { predictSamples, trainMsir, type TrainResult } from './loop.ts';
+import { corpusLicence, gitCommit } from '../provenance.ts';
 
 export interface RunOptions {
   corpora: string[];
@@ -50,19 +50,6 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-export const LICENCES: Record<string, string> = {
-  ravdess: 'CC BY-NC-SA 4.0 (non-commercial, share-alike): Livingstone & Russo (2018), PLoS ONE 13(5): e0196391',
-  emodb: 'free for research, TU Berlin: Burkhardt et al. (2005), Interspeech',
-  iemocap: 'IEMOCAP release licence (research only, USC SAIL): Busso et al. (2008)',
-};
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: import.meta.dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Takes every k-th clip so a capped subset keeps all emotions and corpora. */
 function cap<T>(xs: T[], n?: number): T[] {
@@ -145,7 +132,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     thresholds: r.thresholds,
     encoder: o.wav2vec2 && cfg.branches.includes('w2v') ? await encoderIdentity(o.wav2vec2) : null,
     training: {
-      corpora: corpusNames.map((name) => ({ name, licence: LICENCES[name] ?? "unknown: see the corpus's own terms" })),
+      corpora: corpusNames.map((name) => ({ name, licence: corpusLicence(name) })),
       note: 'Models trained on these corpora inherit their terms: RAVDESS is CC BY-NC-SA 4.0 (non-commercial, share-alike), EmoDB is free for research. Do not use this model commercially.',
       seed: o.seed,
       commit: gitCommit(),

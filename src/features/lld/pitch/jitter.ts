@@ -4,6 +4,8 @@
 // period difference, held outputs), so frames must be fed in order. Accumulators are float32 in
 // openSMILE; Math.fround reproduces that where it can move the values (e.g. exact-zero period diffs).
 
+import { quadFrom3pts } from './parabola.ts';
+
 export const STEP = 160; // F0 frame step (samples)
 export const FRAME_LEN = 960; // F0 frame length (samples)
 const T = 1 / 16000;
@@ -38,28 +40,6 @@ export function crossCorr(x: Float32Array, a: number, b: number, n: number): num
   return cc / (Math.sqrt(nx) * Math.sqrt(ny));
 }
 
-/** Vertex of the parabola through (−1, y1), (0, y2), (1, y3) shifted to x = i−1, i, i+1, as
- *  smileMath_quadFrom3pts computes it (same formula, so the same rounding). */
-function quadVertex(x1: number, y1: number, y2: number, y3: number, out: Float64Array): void {
-  const x2 = x1 + 1;
-  const x3 = x1 + 2;
-  const den = x1 * x1 * x2 + x2 * x2 * x3 + x3 * x3 * x1 - x3 * x3 * x2 - x2 * x2 * x1 - x1 * x1 * x3;
-  if (den !== 0) {
-    const a = (y1 * x2 + y2 * x3 + y3 * x1 - y3 * x2 - y2 * x1 - y1 * x3) / den;
-    const b = (x1 * x1 * y2 + x2 * x2 * y3 + x3 * x3 * y1 - x3 * x3 * y2 - x2 * x2 * y1 - x1 * x1 * y3) / den;
-    const c = (x1 * x1 * x2 * y3 + x2 * x2 * x3 * y1 + x3 * x3 * x1 * y2 - x3 * x3 * x2 * y1 - x2 * x2 * x1 * y3 - x1 * x1 * x3 * y2) / den;
-    if (a !== 0) {
-      const x = -b / (2 * a);
-      out[0] = x;
-      out[1] = c - a * x * x;
-      return;
-    }
-  }
-  if (y1 > y2 && y1 > y3) { out[0] = x1; out[1] = y1; }
-  else if (y2 > y1 && y2 > y3) { out[0] = x2; out[1] = y2; }
-  else if (y3 > y1 && y3 > y2) { out[0] = x3; out[1] = y3; }
-  else { out[0] = x1; out[1] = y1; }
-}
 
 /** Peak-to-peak amplitude over samples 1 … n−2 of x[a : a+n] (amplitudeDiff's max − min). */
 function peakToPeak(x: Float32Array, a: number, n: number): number {
@@ -193,7 +173,7 @@ export class PitchJitter {
           const ad = f(Math.abs(f(a0 - a1)));
           periods[numPeriods++] = os;
           for (let i = 0; i < T0f; i++) avg[i] = f(avg[i]! + x[base + os + i]!);
-          quadVertex(maxI - 1, cc[maxI - 1]!, cc[maxI]!, cc[maxI + 1]!, q);
+          quadFrom3pts(maxI - 1, cc[maxI - 1]!, maxI, cc[maxI]!, maxI + 1, cc[maxI + 1]!, q);
           const ccI = q[1]!;
           if (ccI > MIN_CC) {
             const period = f(Math.abs(T0minF + q[0]!) * T);
