@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   eval: () => import('./commands/eval.ts'),
   models: () => import('./commands/models.ts'),
   train: () => import('./commands/train.ts'),
+  detect: () => import('./commands/detect.ts'),
 };
 
 const usage = `usage: msir <command> [options]

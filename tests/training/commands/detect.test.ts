@@ -1,0 +1,50 @@
+// `msir detect`: real clips through the CLI with the shipped default model.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../../../src/model/emotions.ts';
+import { REPO_ROOT } from '../../features/reference.ts';
+
+const BIN = resolve(REPO_ROOT, 'training/bin.mjs');
+const MODEL = resolve(REPO_ROOT, 'public/models/msir-default');
+// Strong-intensity angry statement by actor 19 (test split: the model never trained on this speaker).
+const ANGRY = resolve(REPO_ROOT, '../shared/corpora/ravdess/audio/Actor_19/03-01-05-02-01-01-19.flac');
+const tmp = mkdtempSync(join(tmpdir(), 'msir-detect-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function msir(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, 'detect', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+}
+
+describe('msir detect', () => {
+  it('detects a strongly angry test-split clip as angry, and keeps going past a bad file', () => {
+    const json = join(tmp, 'out.json');
+    const r = msir('--model', MODEL, '--json', json, ANGRY, join(tmp, 'missing.wav'));
+    expect(r.status).toBe(1); // one clip failed
+    expect(r.stderr).toMatch(/missing\.wav/);
+    const out = JSON.parse(readFileSync(json, 'utf8')) as {
+      thresholds: number[];
+      clips: Array<{ file: string; emotions: Record<string, { probability: number; positive: boolean }> }>;
+    };
+    expect(out.clips).toHaveLength(1);
+    const { emotions } = out.clips[0]!;
+    expect(Object.keys(emotions).sort()).toEqual([...EMOTIONS].sort());
+    for (const [i, e] of EMOTIONS.entries()) {
+      const { probability, positive } = emotions[e]!;
+      expect(probability).toBeGreaterThanOrEqual(0);
+      expect(probability).toBeLessThanOrEqual(1);
+      expect(positive).toBe(probability >= out.thresholds[i]!);
+    }
+    expect(emotions.angry!.positive).toBe(true);
+    expect(emotions.happy!.positive).toBe(false);
+    expect(r.stdout).toMatch(/angry \+0\.\d{3}/);
+  });
+
+  it('exits 2 with usage when the model or clips are missing', () => {
+    const r = msir('--model', MODEL);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/usage: msir detect/);
+  });
+});

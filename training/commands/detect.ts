@@ -1,0 +1,85 @@
+// `msir detect --model DIR CLIP…`: per-emotion detections for audio files, the same path as the browser
+// detector's file drop (decode → 16 kHz → FeatureExtractor [→ wav2vec2] → model → thresholds).
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { readAudioFile } from '../../src/audio/node.ts';
+import { FeatureExtractor } from '../../src/features/extractor.ts';
+import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
+import { loadPredictor } from '../../src/model/load.ts';
+import type { Wav2Vec2Encoder } from '../../src/ssl/encoder.ts';
+import { loadEncoderForModel } from '../../src/ssl/for-model.ts';
+
+const usage = `usage: msir detect --model DIR [--wav2vec2 DIR] [--json FILE] CLIP [CLIP…]
+
+Detect happy / neutral / sad / angry in each clip (WAV or FLAC, any rate, mono or stereo).
+  --model DIR        model folder (e.g. public/models/msir-default)
+  --wav2vec2 DIR     wav2vec2 model folder (only for models with a w2v branch)
+  --json FILE        also write the detections as JSON`;
+
+export interface ClipDetection {
+  file: string;
+  durationSec: number;
+  emotions: Record<Emotion, { probability: number; positive: boolean }>;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      wav2vec2: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (!values.model || positionals.length === 0) {
+    console.error(usage);
+    return 2;
+  }
+  const predictor = await loadPredictor(values.model);
+  const { manifest } = predictor;
+  let encoder: Wav2Vec2Encoder | undefined;
+  if (manifest.branches.includes('w2v')) {
+    if (!values.wav2vec2) {
+      predictor.dispose();
+      console.error(`msir detect: model "${manifest.name}" has a wav2vec2 branch: pass --wav2vec2 DIR (the encoder it was trained on)`);
+      return 2;
+    }
+    encoder = await loadEncoderForModel(manifest, { model: values.wav2vec2 });
+  }
+  const extractor = new FeatureExtractor();
+  const results: ClipDetection[] = [];
+  let failures = 0;
+  try {
+    for (const file of positionals) {
+      try {
+        const audio = await readAudioFile(file);
+        const features = extractor.extract(audio);
+        const w2v = encoder ? await encoder.encode(audio) : undefined;
+        const { probabilities } = await predictor.predict(w2v ? { features, w2v } : { features });
+        const emotions = {} as ClipDetection['emotions'];
+        manifest.emotions.forEach((e, i) => {
+          emotions[e] = { probability: probabilities[i]!, positive: probabilities[i]! >= manifest.thresholds[i]! };
+        });
+        results.push({ file, durationSec: features.durationSec, emotions });
+        const line = EMOTIONS.map((e) => `${e} ${emotions[e].positive ? '+' : '-'}${emotions[e].probability.toFixed(3)}`).join('  ');
+        console.log(`${file}  ${line}`);
+      } catch (err) {
+        failures++;
+        console.error(`msir detect: ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  } finally {
+    predictor.dispose();
+    await encoder?.dispose();
+  }
+  if (values.json) {
+    await writeFile(values.json, JSON.stringify({ model: manifest.name, thresholds: manifest.thresholds, clips: results }, null, 1));
+  }
+  return failures > 0 ? 1 : 0;
+}
