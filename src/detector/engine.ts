@@ -7,6 +7,7 @@ import { parseManifest } from '../model/manifest.ts';
 import type { EmotionPredictor, SslFeatures } from '../model/predictor.ts';
 import { DetectorError } from './errors.ts';
 import type { Detection, EmotionDecision, Wav2Vec2Options } from './types.ts';
+import { measureLevel } from '../audio/level.ts';
 
 interface Encoder {
   readonly info: { name: string; hiddenSize: number; sha256: string; device: string; dtype: string };
@@ -138,6 +139,7 @@ export class DetectionEngine {
       emotions,
       attention: prediction.attention,
       timings: { featuresMs: t1 - t0, sslMs: t2 - t1, modelMs: t3 - t2 },
+      signal: measureLevel(audio16k),
       start,
       end,
     };

@@ -1,6 +1,7 @@
 // Public types of the Detector API (DESIGN.md "Detection" seam).
 import type { Emotion } from '../model/emotions.ts';
 import type { Branch, ModelManifest } from '../model/manifest.ts';
+import type { SignalLevel } from '../audio/level.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -15,6 +16,9 @@ export interface Detection {
   /** Attention weights over time per branch (the moments that drove the decision). */
   attention: { cr?: Float32Array; lld?: Float32Array; w2v?: Float32Array };
   timings: { featuresMs: number; sslMs: number; modelMs: number };
+  /** Level of the analysed audio: `silent` means there was no speech to judge (the emotions are then
+   *  meaningless), `clipped` that results may be unreliable. See src/audio/level.ts. */
+  signal: SignalLevel;
   /** Seconds: relative to the start of the clip (detect) or of the listening session (listen). */
   start: number;
   end: number;

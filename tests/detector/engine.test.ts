@@ -93,6 +93,17 @@ describe('DetectionEngine', () => {
     await engine.dispose();
   });
 
+  it('reports the signal level: speech is neither silent nor clipped, digital silence is silent', async () => {
+    const engine = await DetectionEngine.create({ model: dir });
+    const speech = await engine.run(clip, 0, clip.length / 16000);
+    expect(speech.signal.silent).toBe(false);
+    expect(speech.signal.clipped).toBe(false);
+    const quiet = await engine.run(new Float32Array(16000), 0, 1);
+    expect(quiet.signal.silent).toBe(true);
+    expect(quiet.signal.peakDbfs).toBe(Number.NEGATIVE_INFINITY);
+    await engine.dispose();
+  });
+
   it('rejects bad audio with bad-input', async () => {
     const engine = await DetectionEngine.create({ model: dir });
     const nan = clip.slice(0, 16000);

@@ -89,6 +89,17 @@ describe('demo page', () => {
     await page.close();
   });
 
+  it('a dropped silent clip is reported as having no speech, without emotion results', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/?model=${encodeURIComponent(MODEL)}`);
+    await waitReady(page);
+    await dropFile(page, resolve(ROOT, '../shared/reference/synthetic/wav/silence_0.5s.wav'));
+    const text = await page.textContent('#file-result');
+    expect(text).toMatch(/No speech: the clip is silent/);
+    expect(await page.$('#file-result table')).toBeNull();
+    await page.close();
+  });
+
   it('shows the model card from the manifest, with the corpora licences', async () => {
     const manifest = JSON.parse(await readFile(join(MODEL_DIR, 'manifest.json'), 'utf8')) as { name: string; training: { corpora: Array<{ name: string; licence: string }> } };
     const page = await browser.newPage();

@@ -2,6 +2,7 @@
 // detector's file drop (decode → 16 kHz → FeatureExtractor [→ wav2vec2] → model → thresholds).
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { describeLevel, measureLevel } from '../../src/audio/level.ts';
 import { readAudioFile } from '../../src/audio/node.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
@@ -59,6 +60,11 @@ export async function run(args: string[]): Promise<number> {
     for (const file of positionals) {
       try {
         const audio = await readAudioFile(file);
+        const level = measureLevel(audio);
+        const levelNote = describeLevel(level);
+        // Silence has no emotion to judge: report it as this clip's error instead of the model's guesses.
+        if (level.silent) throw new Error(levelNote ?? 'silent');
+        if (levelNote) console.error(`msir detect: ${file}: ${levelNote}`);
         const features = extractor.extract(audio);
         const w2v = encoder ? await encoder.encode(audio) : undefined;
         const { probabilities } = await predictor.predict(w2v ? { features, w2v } : { features });

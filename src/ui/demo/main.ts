@@ -6,6 +6,7 @@ import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
 import { AttentionMap, EmotionLanes, LevelMeter, Spectrogram } from './charts.ts';
 import { chooseModel } from './model-choice.ts';
 import { renderModelCard } from './model-card.ts';
+import { describeLevel } from '../../audio/level.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -216,7 +217,17 @@ async function boot(): Promise<void> {
       renderLatest(d, table);
       const head = document.createElement('p');
       head.textContent = `${file.name}: ${d.end.toFixed(2)} s, features ${d.timings.featuresMs.toFixed(0)} ms, model ${d.timings.modelMs.toFixed(0)} ms`;
-      ui.fileResult.replaceChildren(head, table);
+      const levelNote = describeLevel(d.signal);
+      if (levelNote) {
+        // Silence has no emotion to judge: say so instead of showing the model's guesses.
+        const note = document.createElement('p');
+        note.className = 'level-note';
+        note.setAttribute('role', 'status');
+        note.textContent = levelNote;
+        ui.fileResult.replaceChildren(head, note, ...(d.signal.silent ? [] : [table]));
+      } else {
+        ui.fileResult.replaceChildren(head, table);
+      }
       ui.fileResult.dataset['probabilities'] = JSON.stringify(EMOTIONS.map((e) => d.emotions[e].probability));
       attention.draw(d);
     } catch (err) {

@@ -42,6 +42,14 @@ describe('msir detect', () => {
     expect(r.stdout).toMatch(/angry \+0\.\d{3}/);
   });
 
+  it('says a silent clip has no speech instead of guessing emotions', () => {
+    const silence = resolve(REPO_ROOT, '../shared/reference/synthetic/wav/silence_0.5s.wav');
+    const r = msir('--model', MODEL, silence);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/silence_0\.5s\.wav: No speech: the clip is silent/);
+    expect(r.stdout).not.toMatch(/angry/);
+  });
+
   it('exits 2 with usage when the model or clips are missing', () => {
     const r = msir('--model', MODEL);
     expect(r.status).toBe(2);
