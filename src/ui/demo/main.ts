@@ -172,6 +172,11 @@ async function boot(): Promise<void> {
         if (handle.detections.length > 400) handle.detections.splice(0, 100);
         latencies.push(d.latencyMs);
         if (latencies.length > 100) latencies.shift();
+        // A silent window (continuous mode over a pause) has no emotion to show.
+        if (d.signal.silent) {
+          readout(' · no speech in the last window');
+          return;
+        }
         lanes.add(d);
         attention.draw(d);
         renderLatest(d, ui.latest);
