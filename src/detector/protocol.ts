@@ -3,6 +3,17 @@
 import type { SerializedError } from './errors.ts';
 import type { BackendPreference, Detection, DetectorInfo, LevelFrame, ListenMode, StreamStateEvent, Wav2Vec2Options } from './types.ts';
 
+/** A listening session's parameters: what the main thread asks for and what the worker's session runs with. */
+export interface ListenRequest {
+  id: number;
+  /** Port whose other end lives in the capture worklet; chunks arrive as Float32Array. */
+  port: MessagePort;
+  sampleRate: number;
+  mode: ListenMode;
+  windowSec: number;
+  hopSec: number;
+}
+
 export type ToWorker =
   | {
       type: 'init';
@@ -16,16 +27,7 @@ export type ToWorker =
   | { type: 'detect'; id: number; audio: Float32Array; sampleRate: number }
   /** An encoded clip (WAV/FLAC bytes): decoded and resampled in the worker, exactly as loadAudio does. */
   | { type: 'detect-encoded'; id: number; bytes: Uint8Array }
-  | {
-      type: 'listen';
-      id: number;
-      /** Port whose other end lives in the capture worklet; chunks arrive as Float32Array. */
-      port: MessagePort;
-      sampleRate: number;
-      mode: ListenMode;
-      windowSec: number;
-      hopSec: number;
-    }
+  | ({ type: 'listen' } & ListenRequest)
   | { type: 'pause'; id: number; paused: boolean }
   | { type: 'unlisten'; id: number; session: number }
   | { type: 'stats'; id: number }

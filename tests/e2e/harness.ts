@@ -1,6 +1,6 @@
 // Shared e2e harness: a Vite dev server on a free loopback port and Debian's Chromium via playwright-core.
 import { createServer, type ViteDevServer } from 'vite';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -37,4 +37,29 @@ export async function launchChromium(extraArgs: string[] = [], options: LaunchOp
     args: [...QUIET_FLAGS, ...extraArgs],
     ...options,
   });
+}
+
+/** A dev server, Chromium and one page opened on a same-origin document, for tests that import the
+ *  project's modules into the page. `pageErrors` collects uncaught page errors; `close` tears all down. */
+export interface PageSession {
+  page: Page;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openPageSession(documentPath: string): Promise<PageSession> {
+  const { server, url } = await startServer();
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${url}${documentPath}`);
+  return {
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
 }

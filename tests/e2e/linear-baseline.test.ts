@@ -2,36 +2,29 @@
 // loadPredictor('/models/baseline-linear/') (fetch path); probabilities match Node's (directory path).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile } from '../../src/audio/node.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
 import { loadPredictor } from '../../src/model/load.ts';
-import { launchChromium, ROOT, startServer } from './harness.ts';
+import { openPageSession, ROOT, type PageSession } from './harness.ts';
 
 const MODEL = path.join(ROOT, 'public/models/baseline-linear');
 const EMODB = path.resolve(ROOT, '../shared/corpora/emodb/audio');
 const CLIPS = ['03a01Wa.flac', '08a01Na.flac', '15a01Wa.flac'];
 
-let server: ViteDevServer;
-let origin: string;
-let browser: Browser;
+let session: PageSession;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  ({ server, url: origin } = await startServer());
-  browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
   // Any same-origin document will do: the test imports the project's modules from the dev server.
-  await page.goto(`${origin}/models/baseline-linear/manifest.json`);
+  session = await openPageSession('/models/baseline-linear/manifest.json');
+  ({ page, pageErrors } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe('linear baseline in Chromium', () => {

@@ -4,36 +4,30 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile } from '../../src/audio/node.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
 import { loadModel } from '../../src/model/io.ts';
 import { loadPredictor } from '../../src/model/load.ts';
-import { launchChromium, ROOT, startServer } from './harness.ts';
+import { openPageSession, ROOT, type PageSession } from './harness.ts';
 
 const MODEL = path.join(ROOT, 'public/models/msir-default');
 const CORPORA = path.resolve(ROOT, '../shared/corpora');
 const CLIPS = ['emodb/audio/03a01Wa.flac', 'emodb/audio/15a01Wa.flac', 'ravdess/audio/Actor_19/03-01-05-01-01-01-19.flac'];
 
-let server: ViteDevServer;
-let origin: string;
-let browser: Browser;
+let session: PageSession;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  ({ server, url: origin } = await startServer());
-  browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${origin}/models/msir-default/manifest.json`);
+  // Any same-origin document will do: the test imports the project's modules from the dev server.
+  session = await openPageSession('/models/msir-default/manifest.json');
+  ({ page, pageErrors } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe('shipped MSIR model in Chromium', () => {

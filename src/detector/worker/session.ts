@@ -6,18 +6,11 @@ import { Segmenter, type SegmentEvent } from '../../audio/vad/segmenter.ts';
 import { VAD_FRAME, VAD_RATE, type FrameVad } from '../../audio/vad/types.ts';
 import type { DetectionEngine } from '../engine.ts';
 import { serializeError } from '../errors.ts';
-import type { FromWorker } from '../protocol.ts';
-import type { Detection, LevelFrame, ListenMode } from '../types.ts';
+import type { FromWorker, ListenRequest } from '../protocol.ts';
+import type { Detection, LevelFrame } from '../types.ts';
 import { SampleRing } from './ring.ts';
 
-export interface SessionOptions {
-  id: number;
-  port: MessagePort;
-  sampleRate: number;
-  mode: ListenMode;
-  windowSec: number;
-  hopSec: number;
-}
+export type SessionOptions = ListenRequest;
 
 type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
 
