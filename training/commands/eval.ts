@@ -27,13 +27,7 @@ IEMOCAP's release layout, on the 4-class subset (happy, neutral, sad, angry).
   --workers N        feature extraction threads (default: all cores)
   --sessions LIST    IEMOCAP only: sessions to load, e.g. 5 or 1,2,3,4`;
 
-export interface ClipResult {
-  id: string;
-  path: string;
-  corpus: string;
-  session?: number;
-  speaker: string;
-  emotion: string;
+export interface ClipResult extends Pick<Clip, 'id' | 'path' | 'corpus' | 'session' | 'speaker' | 'emotion'> {
   label: Emotion;
   /** Positive probability per emotion. */
   probabilities: Record<Emotion, number>;

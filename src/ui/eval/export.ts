@@ -2,6 +2,7 @@
 import { evaluate, type EvalReport } from '../../eval/metrics.ts';
 import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
 import type { ModelSummary } from './protocol.ts';
+import type { Clip } from '../../eval/corpus/index.ts';
 import type { ClipResult } from './runner.ts';
 
 /** The metrics of a run: only clips that ran and carry a 4-class label count. */
@@ -68,14 +69,7 @@ export interface JsonExport {
   model: ModelSummary;
   selection: Record<string, unknown>;
   report: EvalReport | null;
-  clips: Array<{
-    id: string;
-    path: string;
-    corpus: string;
-    session?: number;
-    speaker: string;
-    emotion: string;
-    label: Emotion | null;
+  clips: Array<Pick<Clip, 'id' | 'path' | 'corpus' | 'session' | 'speaker' | 'emotion' | 'label'> & {
     status: string;
     probabilities?: Record<Emotion, number>;
     positive?: Record<Emotion, boolean>;
