@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   models: () => import('./commands/models.ts'),
   train: () => import('./commands/train.ts'),
   detect: () => import('./commands/detect.ts'),
+  ensemble: () => import('./commands/ensemble.ts'),
 };
 
 const usage = `usage: msir <command> [options]

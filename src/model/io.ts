@@ -117,3 +117,14 @@ export async function readJson(base: string, file: string): Promise<unknown> {
   if (!res.ok) throw new Error(`cannot fetch ${url.href}: HTTP ${res.status} (not found)`);
   return (await res.json()) as unknown;
 }
+
+/** A subfolder of a model folder: a joined directory path in Node, a resolved URL in the browser. */
+export async function childSource(base: string, folder: string): Promise<string> {
+  if (inNode() && !isUrlLike(base)) {
+    const path = await nodePath();
+    return path.join(base, folder);
+  }
+  const pageBase = typeof location !== 'undefined' ? location.href : undefined;
+  const dir = folder.endsWith('/') ? folder : `${folder}/`;
+  return new URL(dir, new URL(base.endsWith('/') ? base : `${base}/`, pageBase)).href;
+}

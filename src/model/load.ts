@@ -1,7 +1,8 @@
 // loadPredictor: a model folder (directory in Node, URL in the browser) → EmotionPredictor, by
-// manifest.arch: 'msir' (tfjs layers model via plain tf.loadLayersModel) or 'linear' (the baseline).
+// manifest.arch: 'msir' (tfjs layers model via plain tf.loadLayersModel), 'linear' (the baseline) or
+// 'ensemble' (member model folders inside this one, each loaded by this same function).
 import { parseManifest, type ModelManifest } from './manifest.ts';
-import { loadModel, readJson } from './io.ts';
+import { childSource, loadModel, readJson } from './io.ts';
 import { MsirPredictor } from './msir-predictor.ts';
 import type { EmotionPredictor } from './predictor.ts';
 
@@ -19,10 +20,35 @@ export async function loadManifest(source: string): Promise<ModelManifest> {
 
 export async function loadPredictor(source: string): Promise<EmotionPredictor> {
   const manifest = await loadManifest(source);
+  if (manifest.arch === 'ensemble') return loadEnsemble(manifest, source);
   if (manifest.arch === 'linear') {
     const { createLinearPredictor } = await import('./linear/index.ts');
     return createLinearPredictor(manifest, source);
   }
   const model = await loadModel(source, manifest.msir!.modelFile);
   return new MsirPredictor(manifest, model);
+}
+
+async function loadEnsemble(manifest: ModelManifest, source: string): Promise<EmotionPredictor> {
+  const { EnsemblePredictor } = await import('./ensemble-predictor.ts');
+  const members: EmotionPredictor[] = [];
+  try {
+    for (const m of manifest.ensemble!.members) {
+      const sub = await childSource(source, m.folder);
+      let p: EmotionPredictor;
+      try {
+        p = await loadPredictor(sub);
+      } catch (err) {
+        throw new Error(`ensemble member ${m.folder}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      members.push(p);
+      // One level only: a nested ensemble would hide what actually runs.
+      if (p.manifest.arch === 'ensemble') throw new Error(`ensemble member ${m.folder} is itself an ensemble`);
+      if (p.manifest.branches.includes('w2v') && manifest.encoder === null) throw new Error(`ensemble member ${m.folder} has a w2v branch but the ensemble names no encoder`);
+    }
+    return new EnsemblePredictor(manifest, members);
+  } catch (err) {
+    for (const p of members) p.dispose();
+    throw err;
+  }
 }

@@ -13,8 +13,9 @@ export interface NormalisationStats {
 export interface ModelManifest {
   formatVersion: 1;
   name: string;
-  /** 'msir' = tfjs layers model (model.json); 'linear' = functionals + linear classifier baseline. */
-  arch: 'msir' | 'linear';
+  /** 'msir' = tfjs layers model (model.json); 'linear' = functionals + linear classifier baseline;
+   *  'ensemble' = the mean of member models' probabilities (members in subfolders, each a model folder). */
+  arch: 'msir' | 'linear' | 'ensemble';
   branches: Branch[];
   /** Input variants (paper Table 1): log-Mel '2d' = static+Δ, '3d' = +Δ²; LLD '1d' | '2d' | '3d'. */
   inputs: { logmel?: '2d' | '3d'; lld?: '1d' | '2d' | '3d'; w2v?: { hiddenSize: number } };
@@ -35,6 +36,15 @@ export interface ModelManifest {
   metrics: Record<string, unknown>;
   /** arch 'msir' only: the tfjs layers model file in the folder and the architecture it was built from. */
   msir?: { modelFile: string; config: MsirConfig };
+  /** arch 'ensemble' only: member model folders, relative to this one, and their weights in the mean. */
+  ensemble?: { members: EnsembleMember[] };
+}
+
+export interface EnsembleMember {
+  /** Subfolder holding the member's manifest.json and weights ('members/seed1'); no '..', not absolute. */
+  folder: string;
+  /** Weight in the weighted mean of positive probabilities (> 0). */
+  weight: number;
 }
 
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -68,7 +78,7 @@ export function parseManifest(json: unknown): ModelManifest {
   const m = json;
   need(m.formatVersion === MANIFEST_FORMAT_VERSION, `formatVersion must be ${MANIFEST_FORMAT_VERSION}, got ${JSON.stringify(m.formatVersion)}`);
   need(typeof m.name === 'string' && m.name.length > 0, 'name must be a non-empty string');
-  need(m.arch === 'msir' || m.arch === 'linear', `arch must be "msir" or "linear", got ${JSON.stringify(m.arch)}`);
+  need(m.arch === 'msir' || m.arch === 'linear' || m.arch === 'ensemble', `arch must be "msir", "linear" or "ensemble", got ${JSON.stringify(m.arch)}`);
   need(Array.isArray(m.branches), 'branches must be an array');
   const branches = m.branches as unknown[];
   need(branches.every((b) => BRANCHES.includes(b as Branch)), `branches must be among ${BRANCHES.join(', ')}: got ${JSON.stringify(branches)}`);
@@ -104,6 +114,15 @@ export function parseManifest(json: unknown): ModelManifest {
     need(isObj(cfg.cr) && isObj(cfg.lld) && isObj(cfg.w2v) && isObj(cfg.head) && isObj(cfg.inputs), 'msir.config must have cr, lld, w2v, head and inputs');
     if (branches.includes('cr')) checkStats('logmel', (m.normalisation as Record<string, unknown>).logmel);
     if (branches.includes('lld')) checkStats('lld', (m.normalisation as Record<string, unknown>).lld);
+  }
+  if (m.arch === 'ensemble') {
+    need(isObj(m.ensemble) && Array.isArray(m.ensemble.members) && m.ensemble.members.length > 0, 'an ensemble model needs ensemble.members (a non-empty array)');
+    for (const [i, mem] of (m.ensemble.members as unknown[]).entries()) {
+      need(isObj(mem) && typeof mem.folder === 'string' && mem.folder.length > 0, `ensemble.members[${i}].folder must be a non-empty string`);
+      // Members must live inside the model folder: a manifest must not make a loader read elsewhere.
+      need(!/^([a-z]+:|\/|\\)/i.test(mem.folder) && !mem.folder.split(/[\\/]/).includes('..'), `ensemble.members[${i}].folder must be a relative path inside the model folder, got ${JSON.stringify(mem.folder)}`);
+      need(typeof mem.weight === 'number' && Number.isFinite(mem.weight) && mem.weight > 0, `ensemble.members[${i}].weight must be a positive number`);
+    }
   }
   return m as unknown as ModelManifest;
 }

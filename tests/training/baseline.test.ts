@@ -1,20 +1,18 @@
 // A tiny real baseline run: real EmoDB clips in a temporary shared-layout corpus → trainLinear →
 // model folder → loadPredictor / `msir eval` reproduce the trainer's test numbers.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSharedMetadata } from '../../src/eval/corpus/index.ts';
 import { EMOTIONS } from '../../src/model/emotions.ts';
 import { FUNCTIONALS_DIM } from '../../src/model/linear/functionals.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import { trainLinear, type TrainLinearResult } from '../../training/baseline/train.ts';
 import { evaluateModel, type EvalOutput } from '../../training/commands/eval.ts';
+import { makeToyCorpus, repoRoot } from './toy-corpus.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const emodbDir = path.resolve(repoRoot, '../shared/corpora/emodb');
 const tmp = mkdtempSync(path.join(tmpdir(), 'msir-baseline-'));
 const corpus = path.join(tmp, 'toy');
 const modelDir = path.join(tmp, 'model');
@@ -22,27 +20,7 @@ const cacheDir = path.join(tmp, 'cache');
 let trained: TrainLinearResult;
 
 beforeAll(async () => {
-  // 2 clips per 4-class emotion and speaker (shortest first): train 03+10, val 12, test 15; plus 2 boredom clips.
-  const { clips } = parseSharedMetadata(readFileSync(path.join(emodbDir, 'metadata.csv'), 'utf8'));
-  const rows = ['file,corpus,speaker,gender,emotion,intensity,text,language,duration_s,split'];
-  const split: Record<string, string> = { emodb03: 'train', emodb10: 'train', emodb12: 'val', emodb15: 'test' };
-  const meta = readFileSync(path.join(emodbDir, 'metadata.csv'), 'utf8').split('\n');
-  mkdirSync(path.join(corpus, 'audio'), { recursive: true });
-  for (const speaker of Object.keys(split)) {
-    for (const emotion of ['happy', 'neutral', 'sad', 'angry', 'boredom']) {
-      const pick = clips
-        .filter((c) => c.speaker === speaker && c.emotion === emotion)
-        .map((c) => ({ c, dur: Number(meta.find((l) => l.startsWith(`${c.path},`))!.split(',')[8]) }))
-        .sort((a, b) => a.dur - b.dur)
-        .slice(0, emotion === 'boredom' ? 1 : 2);
-      for (const { c } of pick) {
-        const name = path.basename(c.path);
-        symlinkSync(path.join(emodbDir, c.path), path.join(corpus, 'audio', name));
-        rows.push(`audio/${name},toy,${speaker},x,${emotion},,t,de,0,${split[speaker]}`);
-      }
-    }
-  }
-  writeFileSync(path.join(corpus, 'metadata.csv'), rows.join('\n') + '\n');
+  makeToyCorpus(corpus);
   trained = await trainLinear({ corpora: [corpus], out: modelDir, cacheDir, cGrid: [0.01, 1], workers: 2, log: () => {} });
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
