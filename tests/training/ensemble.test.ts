@@ -18,7 +18,14 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'msir-ens-cmd-'));
 const corpus = path.join(tmp, 'toy');
 const cacheDir = path.join(tmp, 'cache');
 const linear = path.join(tmp, 'linear');
-const shipped = path.join(repoRoot, 'public/models/msir-default');
+const readManifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+// A shipped MSIR model: the default itself, or (the default being an ensemble) its first MSIR member.
+const shipped = ((): string => {
+  const dir = path.join(repoRoot, 'public/models/msir-default');
+  const m = readManifest(dir);
+  if (m.arch !== 'ensemble') return dir;
+  return (m.ensemble.members as Array<{ folder: string }>).map((x) => path.join(dir, x.folder)).find((d) => readManifest(d).arch === 'msir')!;
+})();
 const out = path.join(tmp, 'ens');
 let built: EnsembleResult;
 const run = promisify(execFile);
@@ -36,7 +43,7 @@ describe('msir ensemble', () => {
     const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(m.arch).toBe('ensemble');
     expect(m.branches).toEqual(['cr', 'lld']);
-    const shippedName = JSON.parse(readFileSync(path.join(shipped, 'manifest.json'), 'utf8')).name as string;
+    const shippedName = readManifest(shipped).name as string;
     expect(m.ensemble.members).toEqual([{ folder: 'members/lin', weight: 1 }, { folder: `members/${shippedName}`, weight: 2 }]);
     for (const mem of m.ensemble.members) expect(existsSync(path.join(out, mem.folder, 'manifest.json'))).toBe(true);
     expect(m.training.corpora.map((c: { name: string }) => c.name).sort()).toEqual(['emodb', 'ravdess', 'toy'].sort());

@@ -4,12 +4,12 @@
 // rule as training), and test metrics are measured through the real loader (loadPredictor).
 import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { chooseThresholds, evaluate, type EvalReport } from '../../src/eval/metrics.ts';
 import { EMOTIONS } from '../../src/model/emotions.ts';
 import { loadManifest, MANIFEST_FILE } from '../../src/model/load.ts';
 import { MANIFEST_FORMAT_VERSION, parseManifest, type Branch, type ModelManifest } from '../../src/model/manifest.ts';
 import { gitCommit } from '../provenance.ts';
+import { parseCommand, usageError } from './cli-args.ts';
 import { evaluateModel, type EvalOutput } from './eval.ts';
 
 const usage = `usage: msir ensemble --member DIR --member DIR [--member DIR…] --corpus DIR [--corpus DIR…] --out DIR [options]
@@ -167,34 +167,23 @@ export async function buildEnsemble(o: EnsembleOptions): Promise<EnsembleResult>
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        member: { type: 'string', multiple: true },
-        weights: { type: 'string' },
-        corpus: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        name: { type: 'string' },
-        wav2vec2: { type: 'string' },
-        cache: { type: 'string' },
-        workers: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`msir ensemble: ${err instanceof Error ? err.message : String(err)}\n\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const bad = (msg: string): number => {
-    process.stderr.write(`msir ensemble: ${msg}\n\n${usage}\n`);
-    return 2;
-  };
+  const parsed = parseCommand('ensemble', usage, {
+    args,
+    options: {
+      member: { type: 'string', multiple: true },
+      weights: { type: 'string' },
+      corpus: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      name: { type: 'string' },
+      wav2vec2: { type: 'string' },
+      cache: { type: 'string' },
+      workers: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const bad = usageError('ensemble', usage);
   if (!values.member || values.member.length < 2) return bad('at least two --member folders are required');
   if (!values.corpus?.length) return bad('at least one --corpus is required (its val split chooses the thresholds)');
   if (!values.out) return bad('--out is required');

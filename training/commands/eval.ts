@@ -3,7 +3,6 @@
 // detection metrics. A corpus without a split column is evaluated whole; several --corpus pool.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CorpusError, type Clip, type Split } from '../../src/eval/corpus/index.ts';
 import { evaluate, type EvalReport } from '../../src/eval/metrics.ts';
 import { formatReport } from '../../src/eval/report.ts';
@@ -11,6 +10,7 @@ import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import type { EmotionPredictor } from '../../src/model/predictor.ts';
 import { extractAll } from '../data/cache.ts';
+import { parseCommand, usageError } from './cli-args.ts';
 import { labelled, loadCorpora, selectSplit } from '../data/corpus.ts';
 
 const usage = `usage: msir eval --model DIR --corpus DIR [--corpus DIR…] [options]
@@ -145,34 +145,23 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
 const jsonReplacer = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        model: { type: 'string' },
-        corpus: { type: 'string', multiple: true },
-        split: { type: 'string', default: 'test' },
-        json: { type: 'string' },
-        wav2vec2: { type: 'string' },
-        cache: { type: 'string' },
-        workers: { type: 'string' },
-        sessions: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`msir eval: ${err instanceof Error ? err.message : String(err)}\n\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const bad = (msg: string): number => {
-    process.stderr.write(`msir eval: ${msg}\n\n${usage}\n`);
-    return 2;
-  };
+  const parsed = parseCommand('eval', usage, {
+    args,
+    options: {
+      model: { type: 'string' },
+      corpus: { type: 'string', multiple: true },
+      split: { type: 'string', default: 'test' },
+      json: { type: 'string' },
+      wav2vec2: { type: 'string' },
+      cache: { type: 'string' },
+      workers: { type: 'string' },
+      sessions: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const bad = usageError('eval', usage);
   if (!values.model) return bad('--model is required');
   if (!values.corpus?.length) return bad('at least one --corpus is required');
   const split = values.split as string;

@@ -66,6 +66,17 @@ function metricsTable(metrics: Record<string, unknown>): HTMLElement {
   return box;
 }
 
+/** 'mean of 6: E (msir, ×1), … ' from the ensemble manifest (names and archs recorded by `msir ensemble`). */
+function ensembleMembers(m: ModelManifest): string {
+  const recorded = Array.isArray(m.training['members']) ? (m.training['members'] as Array<{ name?: unknown; arch?: unknown }>) : [];
+  const parts = m.ensemble!.members.map((mem, i) => {
+    const r = recorded[i];
+    const name = typeof r?.name === 'string' ? r.name : mem.folder;
+    return `${name}${typeof r?.arch === 'string' ? ` (${r.arch})` : ''} ×${mem.weight}`;
+  });
+  return `weighted mean of ${parts.length}: ${parts.join(', ')}`;
+}
+
 export function renderModelCard(host: HTMLElement, m: ModelManifest, extra: { backend: string; wav2vec2: string }): void {
   host.replaceChildren();
   host.append(el('h3', m.name));
@@ -74,6 +85,7 @@ export function renderModelCard(host: HTMLElement, m: ModelManifest, extra: { ba
     dl.append(el('dt', k), el('dd', v));
   };
   row('Architecture', `${m.arch} — branches ${m.branches.join(' + ').toUpperCase()}`);
+  if (m.ensemble) row('Members', ensembleMembers(m));
   row('Inputs', Object.entries(m.inputs).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', '));
   row('Emotions / thresholds', m.emotions.map((e, i) => `${e} ≥ ${m.thresholds[i]?.toFixed(3)}`).join(', '));
   row('wav2vec2', extra.wav2vec2);
