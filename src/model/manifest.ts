@@ -19,7 +19,9 @@ export interface ModelManifest {
   branches: Branch[];
   /** Input variants (paper Table 1): log-Mel '2d' = static+Δ, '3d' = +Δ²; LLD '1d' | '2d' | '3d'. */
   inputs: { logmel?: '2d' | '3d'; lld?: '1d' | '2d' | '3d'; w2v?: { hiddenSize: number } };
-  features: { sampleRate: 16000; frameStepSec: number; logmelBands: number; lldCount: number; maxFrames?: number };
+  /** levelDb: audio is scaled to this active speech level (dBFS) before feature extraction
+   *  (src/audio/normalise-level.ts); absent = features of the raw audio, as older models were trained. */
+  features: { sampleRate: 16000; frameStepSec: number; logmelBands: number; lldCount: number; maxFrames?: number; levelDb?: number };
   /** z-score statistics per input ('logmel', 'lld', 'w2v', 'functionals'), fitted on the training split. */
   normalisation: Record<string, NormalisationStats>;
   emotions: Emotion[];
@@ -92,6 +94,7 @@ export function parseManifest(json: unknown): ModelManifest {
   need(f.sampleRate === 16000, `features.sampleRate must be 16000, got ${JSON.stringify(f.sampleRate)}`);
   need(typeof f.frameStepSec === 'number' && f.frameStepSec > 0, 'features.frameStepSec must be a positive number');
   need(typeof f.logmelBands === 'number' && typeof f.lldCount === 'number', 'features.logmelBands and features.lldCount must be numbers');
+  need(f.levelDb === undefined || (typeof f.levelDb === 'number' && f.levelDb >= -60 && f.levelDb <= 0), 'features.levelDb must be a number of dBFS in [-60, 0]');
   need(f.maxFrames === undefined || (Number.isInteger(f.maxFrames) && (f.maxFrames as number) > 0), 'features.maxFrames must be a positive integer');
   need(isObj(m.normalisation), 'normalisation must be an object');
   for (const [k, v] of Object.entries(m.normalisation)) checkStats(k, v);

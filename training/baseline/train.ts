@@ -24,6 +24,8 @@ export interface TrainLinearOptions {
   workers?: number;
   /** Regularisation grid (liblinear's C); default 10^-4 … 10^1. */
   cGrid?: number[];
+  /** Active speech level (dBFS) every clip is scaled to before feature extraction; undefined = raw audio. */
+  levelDb?: number;
   /** Used only to pick validation speakers when a corpus has no val split (e.g. IEMOCAP). */
   seed?: number;
   log?: (line: string) => void;
@@ -112,7 +114,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   log(`baseline: ${train.length} train, ${val.length} val, ${test.length} test clips (4-class subset)`);
 
   let t0 = performance.now();
-  const feats = await extractAll([...train, ...val, ...test], { cacheDir: opts.cacheDir, workers: opts.workers });
+  const feats = await extractAll([...train, ...val, ...test], { cacheDir: opts.cacheDir, workers: opts.workers, levelDb: opts.levelDb });
   const featureSec = (performance.now() - t0) / 1000;
   const keep = (cs: LabelledClip[]): LabelledClip[] => cs.filter((c) => feats.has(c.id));
   const [tr, va, te] = [keep(train), keep(val), keep(test)];
@@ -178,7 +180,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
     arch: 'linear',
     branches: ['lld'],
     inputs: { lld: '2d' },
-    features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: LOGMEL_BANDS, lldCount: LLD_COUNT },
+    features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: LOGMEL_BANDS, lldCount: LLD_COUNT, ...(opts.levelDb !== undefined ? { levelDb: opts.levelDb } : {}) },
     normalisation: { functionals: norm },
     emotions: [...EMOTIONS],
     thresholds,

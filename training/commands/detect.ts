@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { describeLevel, measureLevel } from '../../src/audio/level.ts';
 import { readAudioFile } from '../../src/audio/node.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
+import { normaliseLevel } from '../../src/audio/normalise-level.ts';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import type { Wav2Vec2Encoder } from '../../src/ssl/encoder.ts';
@@ -65,7 +66,8 @@ export async function run(args: string[]): Promise<number> {
         // Silence has no emotion to judge: report it as this clip's error instead of the model's guesses.
         if (level.silent) throw new Error(levelNote ?? 'silent');
         if (levelNote) console.error(`msir detect: ${file}: ${levelNote}`);
-        const features = extractor.extract(audio);
+        const levelDb = manifest.features.levelDb;
+        const features = extractor.extract(levelDb === undefined ? audio : normaliseLevel(audio, levelDb).audio);
         const w2v = encoder ? await encoder.encode(audio) : undefined;
         const { probabilities } = await predictor.predict(w2v ? { features, w2v } : { features });
         const emotions = {} as ClipDetection['emotions'];

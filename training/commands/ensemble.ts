@@ -92,6 +92,8 @@ export async function buildEnsemble(o: EnsembleOptions): Promise<EnsembleResult>
     const missing = emotions.filter((e) => !man.emotions.includes(e));
     if (missing.length) throw new Error(`member ${o.members[i]} does not detect ${missing.join(', ')}`);
     if (man.features.frameStepSec !== manifests[0]!.features.frameStepSec) throw new Error(`member ${o.members[i]} uses another frame step`);
+    // All members see one feature extraction, so they must agree on the input level normalisation.
+    if (man.features.levelDb !== manifests[0]!.features.levelDb) throw new Error(`member ${o.members[i]} has levelDb ${man.features.levelDb ?? 'off'}, member ${o.members[0]} ${manifests[0]!.features.levelDb ?? 'off'}: members must normalise input levels alike`);
   }
   const encoders = [...new Set(manifests.filter((m) => m.encoder).map((m) => m.encoder!.sha256))];
   if (encoders.length > 1) throw new Error('members were trained on different wav2vec2 encoders');

@@ -90,6 +90,7 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       cacheDir: opts.cacheDir,
       workers: opts.workers,
       wav2vec2: needsW2v ? opts.wav2vec2 : undefined,
+      levelDb: manifest.features.levelDb,
       onError: (clip: Clip, error: string) => failed.push({ id: clip.id, error }),
     });
     const thresholds = reorder(manifest.emotions, manifest.thresholds);

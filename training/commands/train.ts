@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../backend/index.ts';
 import type { Branch } from '../../src/model/manifest.ts';
+import { DEFAULT_LEVEL_DB } from '../../src/audio/normalise-level.ts';
 import { PRESETS, type LldVariant, type LogmelVariant, type PresetName } from '../../src/model/presets.ts';
 
 const usage = `usage: msir train --corpus DIR [--corpus DIR…] --out DIR [options]
@@ -25,6 +26,8 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --mask N,F,B             SpecAugment-style masking: N time spans ≤ F frames and N log-Mel band spans
                            ≤ B bands per clip (default 2,30,6; 0,0,0 = off)
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
+  --level-db=X|off         scale every clip to active speech level X dBFS before extracting features,
+                           in training and wherever the model runs (default -26; off = raw levels)
   --seed N                 (default 1)
   --backend auto|tensorflow|wasm|cpu   (default auto)
   --cache DIR, --workers N, --wav2vec2 DIR, --name NAME, --max-clips N (per split, quick runs)`;
@@ -72,6 +75,7 @@ export async function run(args: string[]): Promise<number> {
       wav2vec2: { type: 'string' },
       name: { type: 'string' },
       'max-clips': { type: 'string' },
+      'level-db': { type: 'string', default: String(DEFAULT_LEVEL_DB) },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,9 +92,11 @@ export async function run(args: string[]): Promise<number> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${v}`);
     return n;
   };
+  const levelDb = values['level-db'] === 'off' ? undefined : Number(values['level-db']);
+  if (levelDb !== undefined && !(Number.isFinite(levelDb) && levelDb >= -60 && levelDb <= 0)) throw new Error(`--level-db must be off or a dBFS value in [-60, 0] (write --level-db=-26), got ${values['level-db']}`);
   if (values.arch === 'svm' || values.arch === 'linear') {
     const { trainLinear } = await import('../baseline/train.ts');
-    await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), log: (l) => console.log(l) });
+    await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), levelDb, log: (l) => console.log(l) });
     return 0;
   }
   if (values.arch !== 'msir') throw new Error(`--arch must be msir or svm, got ${values.arch}`);
@@ -123,6 +129,7 @@ export async function run(args: string[]): Promise<number> {
     noise: Number(values.noise),
     ...(values.mask && parseMask(values.mask).masks > 0 ? { mask: parseMask(values.mask) } : {}),
     maxFrames: int('max-frames', values['max-frames']),
+    levelDb,
     cacheDir: values.cache,
     workers: values.workers ? int('workers', values.workers) : undefined,
     wav2vec2: values.wav2vec2,

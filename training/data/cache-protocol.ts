@@ -8,6 +8,8 @@ export interface WorkerTask {
   path: string;
   /** Write features here (absent: cached already). */
   featuresOut?: string;
+  /** Scale to this active speech level (dBFS) before extracting features (not before wav2vec2). */
+  levelDb?: number;
   w2v?: { model: string; out: string };
 }
 

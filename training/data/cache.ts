@@ -32,6 +32,8 @@ export interface ExtractAllOptions {
   onProgress?: (done: number, total: number) => void;
   /** Extra text mixed into the feature cache key (e.g. a non-default extractor config). */
   configKey?: string;
+  /** Scale each clip to this active speech level (dBFS) before extracting (manifest features.levelDb). */
+  levelDb?: number;
   /** A clip that fails to decode/extract: called and left out of the result (default: warn on stderr). */
   onError?: (clip: Clip, message: string) => void;
 }
@@ -87,6 +89,13 @@ export function featureCodeHash(): string {
   for (const f of files) h.update(path.relative(REPO_ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
   featureHashMemo = h.digest('hex').slice(0, 16);
   return featureHashMemo;
+}
+
+/** Hash of the level normaliser's code (part of the key of level-normalised features). */
+function levelCodeHash(): string {
+  const h = createHash('sha256');
+  for (const f of moduleClosure([path.join(REPO_ROOT, 'src/audio/normalise-level.ts')])) h.update(readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 16);
 }
 
 /** Hash of the wav2vec2 encoder code and the model folder (file names, sizes, mtimes). */
@@ -185,8 +194,10 @@ class WorkerPool {
  */
 export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): Promise<Map<string, CachedFeatures>> {
   const cacheDir = path.resolve(opts.cacheDir ?? DEFAULT_CACHE_DIR);
-  const featHash = opts.configKey
-    ? createHash('sha256').update(`${featureCodeHash()}\0${opts.configKey}`).digest('hex').slice(0, 16)
+  // Level-normalised features live apart from raw ones, keyed by the target and the normaliser's code.
+  const configKey = [opts.configKey, opts.levelDb === undefined ? undefined : `levelDb=${opts.levelDb};${levelCodeHash()}`].filter((k) => k !== undefined).join('\0');
+  const featHash = configKey
+    ? createHash('sha256').update(`${featureCodeHash()}\0${configKey}`).digest('hex').slice(0, 16)
     : featureCodeHash();
   const featDir = path.join(cacheDir, `features-${featHash}`);
   const w2vModel = opts.wav2vec2 ? path.resolve(opts.wav2vec2) : null;
@@ -237,6 +248,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
     tasks.push({
       path: clip.path,
       featuresOut: item.features ? undefined : fFile,
+      ...(opts.levelDb !== undefined ? { levelDb: opts.levelDb } : {}),
       w2v: wFile && !item.w2v && w2vModel ? { model: w2vModel, out: wFile } : undefined,
     });
     taskClips.push(clip);

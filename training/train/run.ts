@@ -40,6 +40,8 @@ export interface RunOptions {
   mask?: { masks: number; maxFrames: number; maxBands: number };
   /** Inference chunk length written to the manifest (frames). */
   maxFrames: number;
+  /** Active speech level (dBFS) every clip is scaled to before feature extraction; undefined = raw audio. */
+  levelDb?: number;
   cacheDir?: string;
   workers?: number;
   wav2vec2?: string;
@@ -69,7 +71,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
   if (train.length === 0) throw new Error('no training clips (4-class subset of the train split) in the given corpora');
   log(`clips: train ${train.length}, val ${val.length}, test ${test.length}`);
   const tFeat = performance.now();
-  const feats = await extractAll([...train, ...val, ...test], { cacheDir: o.cacheDir, workers: o.workers, wav2vec2: o.wav2vec2 });
+  const feats = await extractAll([...train, ...val, ...test], { cacheDir: o.cacheDir, workers: o.workers, wav2vec2: o.wav2vec2, levelDb: o.levelDb });
   const featureSec = (performance.now() - tFeat) / 1000;
   const cfg = makeConfig(o.preset, o.branches, { ...(o.logmel ? { logmel: o.logmel } : {}), ...(o.lld ? { lld: o.lld } : {}) });
   const have = (c: { id: string }) => feats.has(c.id);
@@ -126,7 +128,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       ...(cfg.branches.includes('lld') ? { lld: cfg.inputs.lld } : {}),
       ...(cfg.branches.includes('w2v') ? { w2v: { hiddenSize: cfg.inputs.w2vHidden } } : {}),
     },
-    features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: 40, lldCount: 65, maxFrames: o.maxFrames },
+    features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: 40, lldCount: 65, maxFrames: o.maxFrames, ...(o.levelDb !== undefined ? { levelDb: o.levelDb } : {}) },
     normalisation: norm,
     emotions: [...EMOTIONS],
     thresholds: r.thresholds,
