@@ -25,7 +25,9 @@ IEMOCAP's release layout, on the 4-class subset (happy, neutral, sad, angry).
   --wav2vec2 DIR     wav2vec2 model folder (needed when the model has a w2v branch)
   --cache DIR        feature cache folder (default .cache/features)
   --workers N        feature extraction threads (default: all cores)
-  --sessions LIST    IEMOCAP only: sessions to load, e.g. 5 or 1,2,3,4`;
+  --sessions LIST    IEMOCAP only: sessions to load, e.g. 5 or 1,2,3,4
+  --gain-db=X        scale every clip by X dB first (e.g. --gain-db=-20: a quieter microphone); the
+                     model's own level normalisation, if it has one, still applies after it`;
 
 export interface ClipResult extends Pick<Clip, 'id' | 'path' | 'corpus' | 'session' | 'speaker' | 'emotion'> {
   label: Emotion;
@@ -38,6 +40,8 @@ export interface EvalOutput {
   model: { dir: string; name: string; arch: string };
   corpora: string[];
   split: Split | 'all';
+  /** Gain applied to every clip first (--gain-db), when not 0. */
+  gainDb?: number;
   thresholds: Record<Emotion, number>;
   n: number;
   /** Clips outside the 4-class protocol, not scored (count per corpus emotion name). */
@@ -70,6 +74,8 @@ export interface EvalOptions {
   cacheDir?: string;
   workers?: number;
   sessions?: number[];
+  /** Apply this gain (dB) to every clip before the model's own processing (robustness to microphone gain). */
+  gainDb?: number;
 }
 
 /** Evaluate a model folder; the programmatic core of `msir eval`. */
@@ -91,6 +97,7 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       workers: opts.workers,
       wav2vec2: needsW2v ? opts.wav2vec2 : undefined,
       levelDb: manifest.features.levelDb,
+      gainDb: opts.gainDb,
       onError: (clip: Clip, error: string) => failed.push({ id: clip.id, error }),
     });
     const thresholds = reorder(manifest.emotions, manifest.thresholds);
@@ -125,6 +132,7 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       model: { dir: path.resolve(opts.model), name: manifest.name, arch: manifest.arch },
       corpora: opts.corpora.map((c) => path.resolve(c)),
       split,
+      ...(opts.gainDb ? { gainDb: opts.gainDb } : {}),
       thresholds: Object.fromEntries(EMOTIONS.map((e, k) => [e, thresholds[k]])) as Record<Emotion, number>,
       n: report.n,
       excluded,
@@ -157,6 +165,7 @@ export async function run(args: string[]): Promise<number> {
       cache: { type: 'string' },
       workers: { type: 'string' },
       sessions: { type: 'string' },
+      'gain-db': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -171,6 +180,8 @@ export async function run(args: string[]): Promise<number> {
   if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return bad('--workers must be a positive integer');
   const sessions = values.sessions?.split(',').map(Number);
   if (sessions && !sessions.every((s) => Number.isInteger(s) && s > 0)) return bad('--sessions must list session numbers, e.g. 1,2,3,4');
+  const gainDb = values['gain-db'] === undefined ? undefined : Number(values['gain-db']);
+  if (gainDb !== undefined && !(Number.isFinite(gainDb) && Math.abs(gainDb) <= 60)) return bad('--gain-db must be a number of dB within ±60 (write --gain-db=-20)');
 
   const out = await evaluateModel({
     model: values.model,
@@ -180,9 +191,10 @@ export async function run(args: string[]): Promise<number> {
     cacheDir: values.cache,
     workers,
     sessions,
+    gainDb,
   });
   const report: EvalReport = { n: out.n, perEmotion: out.perEmotion, summary: out.summary, fourClassUar: out.fourClassUar, fourClassConfusion: out.fourClassConfusion };
-  console.log(formatReport(report, `model ${out.model.name} (${out.model.arch}) on ${Object.keys(out.perCorpus).join(' + ')}, split ${out.split}, ${out.n} clips`));
+  console.log(formatReport(report, `model ${out.model.name} (${out.model.arch}) on ${Object.keys(out.perCorpus).join(' + ')}, split ${out.split}${out.gainDb ? `, audio ${out.gainDb > 0 ? '+' : ''}${out.gainDb} dB` : ''}, ${out.n} clips`));
   const corpora = Object.keys(out.perCorpus);
   if (corpora.length > 1) {
     for (const c of corpora) {

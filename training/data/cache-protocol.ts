@@ -10,6 +10,8 @@ export interface WorkerTask {
   featuresOut?: string;
   /** Scale to this active speech level (dBFS) before extracting features (not before wav2vec2). */
   levelDb?: number;
+  /** Gain (dB) applied to the decoded audio first (robustness evaluation). */
+  gainDb?: number;
   w2v?: { model: string; out: string };
 }
 

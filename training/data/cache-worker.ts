@@ -14,7 +14,9 @@ let extractor: FeatureExtractorLike | null = null;
 const encoders = new Map<string, Promise<SslEncoderLike>>();
 
 async function handle(task: WorkerTask): Promise<WorkerReply> {
-  const audio = await readAudioFile(task.path);
+  const decoded = await readAudioFile(task.path);
+  const g = task.gainDb ? 10 ** (task.gainDb / 20) : 1;
+  const audio = g === 1 ? decoded : decoded.map((v) => v * g);
   const reply: WorkerReply = { id: task.id, ok: true };
   if (task.featuresOut) {
     extractor ??= createFeatureExtractor();

@@ -34,6 +34,8 @@ export interface ExtractAllOptions {
   configKey?: string;
   /** Scale each clip to this active speech level (dBFS) before extracting (manifest features.levelDb). */
   levelDb?: number;
+  /** Robustness checks: apply this gain (dB) to every clip first, as a quieter or louder microphone would. */
+  gainDb?: number;
   /** A clip that fails to decode/extract: called and left out of the result (default: warn on stderr). */
   onError?: (clip: Clip, message: string) => void;
 }
@@ -195,7 +197,13 @@ class WorkerPool {
 export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): Promise<Map<string, CachedFeatures>> {
   const cacheDir = path.resolve(opts.cacheDir ?? DEFAULT_CACHE_DIR);
   // Level-normalised features live apart from raw ones, keyed by the target and the normaliser's code.
-  const configKey = [opts.configKey, opts.levelDb === undefined ? undefined : `levelDb=${opts.levelDb};${levelCodeHash()}`].filter((k) => k !== undefined).join('\0');
+  const configKey = [
+    opts.configKey,
+    opts.gainDb === undefined || opts.gainDb === 0 ? undefined : `gainDb=${opts.gainDb}`,
+    opts.levelDb === undefined ? undefined : `levelDb=${opts.levelDb};${levelCodeHash()}`,
+  ]
+    .filter((k) => k !== undefined)
+    .join('\0');
   const featHash = configKey
     ? createHash('sha256').update(`${featureCodeHash()}\0${configKey}`).digest('hex').slice(0, 16)
     : featureCodeHash();
@@ -249,6 +257,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
       path: clip.path,
       featuresOut: item.features ? undefined : fFile,
       ...(opts.levelDb !== undefined ? { levelDb: opts.levelDb } : {}),
+      ...(opts.gainDb ? { gainDb: opts.gainDb } : {}),
       w2v: wFile && !item.w2v && w2vModel ? { model: w2vModel, out: wFile } : undefined,
     });
     taskClips.push(clip);
