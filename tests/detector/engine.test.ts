@@ -93,6 +93,20 @@ describe('DetectionEngine', () => {
     await engine.dispose();
   });
 
+  it('runs the shipped default model on level-normalised audio: 20 dB quieter, same answers', async () => {
+    const shipped = path.resolve(import.meta.dirname, '../../public/models/msir-default');
+    const engine = await DetectionEngine.create({ model: shipped });
+    expect(engine.predictor.manifest.features.levelDb).toBe(-26);
+    const normal = await engine.run(clip, 0, clip.length / 16000);
+    const quiet = await engine.run(clip.map((v) => v * 0.1), 0, clip.length / 16000);
+    expect(quiet.signal.loudestDbfs).toBeCloseTo(normal.signal.loudestDbfs - 20, 3); // the raw level is still reported
+    for (const e of ['happy', 'neutral', 'sad', 'angry'] as const) {
+      expect(Math.abs(quiet.emotions[e].probability - normal.emotions[e].probability)).toBeLessThan(0.03);
+    }
+    expect(normal.emotions.angry.positive).toBe(true); // a strong angry RAVDESS test-speaker clip
+    await engine.dispose();
+  });
+
   it('reports the signal level: speech is neither silent nor clipped, digital silence is silent', async () => {
     const engine = await DetectionEngine.create({ model: dir });
     const speech = await engine.run(clip, 0, clip.length / 16000);
