@@ -33,7 +33,9 @@ const cli = (...args: string[]) => run(process.execPath, [path.join(repoRoot, 't
 
 beforeAll(async () => {
   makeToyCorpus(corpus);
-  await trainLinear({ corpora: [corpus], out: linear, name: 'lin', cacheDir, cGrid: [0.1], workers: 2, log: () => {} });
+  // Members must agree on input level normalisation: train the linear one like the shipped MSIR member.
+  const levelDb = readManifest(shipped).features.levelDb as number | undefined;
+  await trainLinear({ corpora: [corpus], out: linear, name: 'lin', cacheDir, cGrid: [0.1], workers: 2, levelDb, log: () => {} });
   built = await buildEnsemble({ members: [linear, shipped], weights: [1, 2], corpora: [corpus], out, cacheDir, workers: 2 });
 }, 180_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -43,6 +45,7 @@ describe('msir ensemble', () => {
     const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(m.arch).toBe('ensemble');
     expect(m.branches).toEqual(['cr', 'lld']);
+    expect(m.inputs.lld).toBe('2d'); // the first member (linear: LLD + Δ functionals) names the variant
     const shippedName = readManifest(shipped).name as string;
     expect(m.ensemble.members).toEqual([{ folder: 'members/lin', weight: 1 }, { folder: `members/${shippedName}`, weight: 2 }]);
     for (const mem of m.ensemble.members) expect(existsSync(path.join(out, mem.folder, 'manifest.json'))).toBe(true);
@@ -84,5 +87,8 @@ describe('msir ensemble', () => {
     expect(readFileSync(path.join(precious, 'notes.txt'), 'utf8')).toBe('keep me');
     await expect(buildEnsemble({ members: [linear, out], corpora: [corpus], out: path.join(tmp, 'y'), cacheDir })).rejects.toThrow(/itself an ensemble/);
     await expect(buildEnsemble({ members: [linear, shipped], corpora: [corpus], out: path.join(linear, 'sub'), cacheDir })).rejects.toThrow(/lies inside member/);
+    const rawLinear = path.join(tmp, 'raw-linear');
+    await trainLinear({ corpora: [corpus], out: rawLinear, cacheDir, cGrid: [0.1], workers: 2, levelDb: -30, log: () => {} });
+    await expect(buildEnsemble({ members: [linear, rawLinear], corpora: [corpus], out: path.join(tmp, 'z'), cacheDir })).rejects.toThrow(/normalise input levels alike/);
   });
 });

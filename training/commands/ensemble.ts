@@ -111,7 +111,8 @@ export async function buildEnsemble(o: EnsembleOptions): Promise<EnsembleResult>
     name: o.name ?? path.basename(path.resolve(o.out)),
     arch: 'ensemble',
     branches,
-    inputs: Object.assign({}, ...manifests.map((m) => m.inputs)) as ModelManifest['inputs'],
+    // Informational: per input, the variant of the first member that has it (members may differ).
+    inputs: Object.assign({}, ...[...manifests].reverse().map((m) => m.inputs)) as ModelManifest['inputs'],
     features: { ...manifests[0]!.features },
     normalisation: {},
     emotions: [...emotions],

@@ -87,6 +87,7 @@ export function renderModelCard(host: HTMLElement, m: ModelManifest, extra: { ba
   row('Architecture', `${m.arch} — branches ${m.branches.join(' + ').toUpperCase()}`);
   if (m.ensemble) row('Members', ensembleMembers(m));
   row('Inputs', Object.entries(m.inputs).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', '));
+  row('Input level', m.features.levelDb === undefined ? 'raw, as recorded' : `normalised to ${m.features.levelDb} dBFS active speech level`);
   row('Emotions / thresholds', m.emotions.map((e, i) => `${e} ≥ ${m.thresholds[i]?.toFixed(3)}`).join(', '));
   row('wav2vec2', extra.wav2vec2);
   row('tfjs backend', extra.backend);
