@@ -7,6 +7,8 @@ import { SILENCE_DBFS } from './level.ts';
 
 /** Target active speech level for new models (dBFS), ITU-T P.56's customary −26 dBov. */
 export const DEFAULT_LEVEL_DB = -26;
+/** Targets a manifest may name (dBFS). */
+export const isLevelDb = (v: unknown): v is number => typeof v === 'number' && v >= -60 && v <= 0;
 /** Frames quieter than the loudest by more than this are pauses, not speech (P.56 uses a similar margin). */
 const ACTIVE_MARGIN_DB = 35;
 /** Never scale by more than this either way: a near-silent clip stays near-silent instead of becoming noise at speech level. */
@@ -62,4 +64,10 @@ export function normaliseLevel(x: Float32Array, targetDb: number, sampleRate = 1
   const audio = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) audio[i] = x[i]! * g;
   return { audio, gainDb };
+}
+
+/** What a model with manifest `features.levelDb` extracts features from: `x` normalised to that level,
+ *  or `x` itself for a model trained on raw levels (levelDb undefined). */
+export function audioForModel(x: Float32Array, levelDb: number | undefined): Float32Array {
+  return levelDb === undefined ? x : normaliseLevel(x, levelDb).audio;
 }

@@ -8,7 +8,7 @@ import type { EmotionPredictor, SslFeatures } from '../model/predictor.ts';
 import { DetectorError } from './errors.ts';
 import type { Detection, EmotionDecision, Wav2Vec2Options } from './types.ts';
 import { measureLevel } from '../audio/level.ts';
-import { normaliseLevel } from '../audio/normalise-level.ts';
+import { audioForModel } from '../audio/normalise-level.ts';
 
 interface Encoder {
   readonly info: { name: string; hiddenSize: number; sha256: string; device: string; dtype: string };
@@ -123,9 +123,7 @@ export class DetectionEngine {
   async run(audio16k: Float32Array, start: number, end: number): Promise<Detection> {
     validateAudio(audio16k, 16000);
     const t0 = now();
-    // Models trained on level-normalised audio get level-normalised audio (see normalise-level.ts).
-    const levelDb = this.predictor.manifest.features.levelDb;
-    const features = this.extractor.extract(levelDb === undefined ? audio16k : normaliseLevel(audio16k, levelDb).audio);
+    const features = this.extractor.extract(audioForModel(audio16k, this.predictor.manifest.features.levelDb));
     const t1 = now();
     const w2v = this.encoder ? await this.encoder.encode(audio16k) : undefined;
     const t2 = now();

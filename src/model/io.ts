@@ -99,9 +99,7 @@ export async function loadModel(base: string, file = MODEL_FILE): Promise<tf.Lay
     }
     return loadModelFromFiles({ modelJson, weights });
   }
-  const pageBase = typeof location !== 'undefined' ? location.href : undefined;
-  const url = new URL(file, new URL(base.endsWith('/') ? base : `${base}/`, pageBase));
-  return tf.loadLayersModel(url.href);
+  return tf.loadLayersModel(resolveInFolder(base, file).href);
 }
 
 /** Reads manifest.json (or another JSON file) from a model folder: directory in Node, URL in the browser. */
@@ -111,8 +109,7 @@ export async function readJson(base: string, file: string): Promise<unknown> {
     const path = await nodePath();
     return JSON.parse(await fs.readFile(path.join(base, file), 'utf8')) as unknown;
   }
-  const pageBase = typeof location !== 'undefined' ? location.href : undefined;
-  const url = new URL(file, new URL(base.endsWith('/') ? base : `${base}/`, pageBase));
+  const url = resolveInFolder(base, file);
   const res = await fetch(url);
   if (!res.ok) throw new Error(`cannot fetch ${url.href}: HTTP ${res.status} (not found)`);
   return (await res.json()) as unknown;
@@ -124,7 +121,11 @@ export async function childSource(base: string, folder: string): Promise<string>
     const path = await nodePath();
     return path.join(base, folder);
   }
+  return resolveInFolder(base, folder.endsWith('/') ? folder : `${folder}/`).href;
+}
+
+/** `file` inside the model folder URL `base` (relative URLs resolve against the page). */
+function resolveInFolder(base: string, file: string): URL {
   const pageBase = typeof location !== 'undefined' ? location.href : undefined;
-  const dir = folder.endsWith('/') ? folder : `${folder}/`;
-  return new URL(dir, new URL(base.endsWith('/') ? base : `${base}/`, pageBase)).href;
+  return new URL(file, new URL(base.endsWith('/') ? base : `${base}/`, pageBase));
 }

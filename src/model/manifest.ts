@@ -1,5 +1,6 @@
 // Model manifest (public/models/<name>/manifest.json): the only thing besides weights a detector needs.
 // Type, and parseManifest: validation with a clear message for every problem.
+import { isLevelDb } from '../audio/normalise-level.ts';
 import { EMOTIONS, type Emotion } from './emotions.ts';
 import type { MsirConfig } from './presets.ts';
 
@@ -94,7 +95,7 @@ export function parseManifest(json: unknown): ModelManifest {
   need(f.sampleRate === 16000, `features.sampleRate must be 16000, got ${JSON.stringify(f.sampleRate)}`);
   need(typeof f.frameStepSec === 'number' && f.frameStepSec > 0, 'features.frameStepSec must be a positive number');
   need(typeof f.logmelBands === 'number' && typeof f.lldCount === 'number', 'features.logmelBands and features.lldCount must be numbers');
-  need(f.levelDb === undefined || (typeof f.levelDb === 'number' && f.levelDb >= -60 && f.levelDb <= 0), 'features.levelDb must be a number of dBFS in [-60, 0]');
+  need(f.levelDb === undefined || isLevelDb(f.levelDb), 'features.levelDb must be a number of dBFS in [-60, 0]');
   need(f.maxFrames === undefined || (Number.isInteger(f.maxFrames) && (f.maxFrames as number) > 0), 'features.maxFrames must be a positive integer');
   need(isObj(m.normalisation), 'normalisation must be an object');
   for (const [k, v] of Object.entries(m.normalisation)) checkStats(k, v);

@@ -118,5 +118,11 @@ describe('extractAll', () => {
     const again = await extractAll([clip], { cacheDir, wav2vec2: model, onProgress: () => {} });
     expect(Array.from(again.get(clip.id)!.w2v!.data)).toEqual(Array.from(w2v.data));
     expect(readdirSync(cacheDir).filter((d) => d.startsWith('w2v-'))).toHaveLength(1);
+    // A gain (msir eval --gain-db) reaches the encoder too: its features are cached apart, not mixed in.
+    const quiet = await extractAll([clip], { cacheDir, wav2vec2: model, gainDb: -20, workers: 1, onProgress: () => {} });
+    expect(Array.from(quiet.get(clip.id)!.w2v!.data)).not.toEqual(Array.from(w2v.data));
+    expect(readdirSync(cacheDir).filter((d) => d.startsWith('w2v-'))).toHaveLength(2);
+    const again2 = await extractAll([clip], { cacheDir, wav2vec2: model, onProgress: () => {} });
+    expect(Array.from(again2.get(clip.id)!.w2v!.data)).toEqual(Array.from(w2v.data));
   });
 });

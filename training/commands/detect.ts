@@ -1,15 +1,15 @@
 // `msir detect --model DIR CLIP…`: per-emotion detections for audio files, the same path as the browser
 // detector's file drop (decode → 16 kHz → FeatureExtractor [→ wav2vec2] → model → thresholds).
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { describeLevel, measureLevel } from '../../src/audio/level.ts';
 import { readAudioFile } from '../../src/audio/node.ts';
+import { audioForModel } from '../../src/audio/normalise-level.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
-import { normaliseLevel } from '../../src/audio/normalise-level.ts';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import type { Wav2Vec2Encoder } from '../../src/ssl/encoder.ts';
 import { loadEncoderForModel } from '../../src/ssl/for-model.ts';
+import { parseCommand, usageError } from './cli-args.ts';
 
 const usage = `usage: msir detect --model DIR [--wav2vec2 DIR] [--json FILE] CLIP [CLIP…]
 
@@ -25,7 +25,7 @@ export interface ClipDetection {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommand('detect', usage, {
     args,
     allowPositionals: true,
     options: {
@@ -35,14 +35,10 @@ export async function run(args: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  if (!values.model || positionals.length === 0) {
-    console.error(usage);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  if (!values.model) return usageError('detect', usage)('--model is required');
+  if (positionals.length === 0) return usageError('detect', usage)('give at least one audio file');
   const predictor = await loadPredictor(values.model);
   const { manifest } = predictor;
   let encoder: Wav2Vec2Encoder | undefined;
@@ -66,8 +62,7 @@ export async function run(args: string[]): Promise<number> {
         // Silence has no emotion to judge: report it as this clip's error instead of the model's guesses.
         if (level.silent) throw new Error(levelNote ?? 'silent');
         if (levelNote) console.error(`msir detect: ${file}: ${levelNote}`);
-        const levelDb = manifest.features.levelDb;
-        const features = extractor.extract(levelDb === undefined ? audio : normaliseLevel(audio, levelDb).audio);
+        const features = extractor.extract(audioForModel(audio, manifest.features.levelDb));
         const w2v = encoder ? await encoder.encode(audio) : undefined;
         const { probabilities } = await predictor.predict(w2v ? { features, w2v } : { features });
         const emotions = {} as ClipDetection['emotions'];

@@ -10,7 +10,7 @@ import { loadManifest, MANIFEST_FILE } from '../../src/model/load.ts';
 import { MANIFEST_FORMAT_VERSION, parseManifest, type Branch, type ModelManifest } from '../../src/model/manifest.ts';
 import { gitCommit } from '../provenance.ts';
 import { parseCommand, usageError } from './cli-args.ts';
-import { evaluateModel, type EvalOutput } from './eval.ts';
+import { evaluateModel, reportOf } from './eval.ts';
 
 const usage = `usage: msir ensemble --member DIR --member DIR [--member DIR…] --corpus DIR [--corpus DIR…] --out DIR [options]
 
@@ -43,8 +43,6 @@ export interface EnsembleResult {
   val: EvalReport;
   test: EvalReport | null;
 }
-
-const reportOf = (o: EvalOutput): EvalReport => ({ n: o.n, perEmotion: o.perEmotion, summary: o.summary, fourClassUar: o.fourClassUar, fourClassConfusion: o.fourClassConfusion });
 
 /** Folder names for the members: their manifest names, made unique and path-safe. */
 function memberFolders(manifests: ModelManifest[]): string[] {

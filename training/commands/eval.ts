@@ -10,8 +10,8 @@ import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import type { EmotionPredictor } from '../../src/model/predictor.ts';
 import { extractAll } from '../data/cache.ts';
-import { parseCommand, usageError } from './cli-args.ts';
 import { labelled, loadCorpora, selectSplit } from '../data/corpus.ts';
+import { parseCommand, usageError } from './cli-args.ts';
 
 const usage = `usage: msir eval --model DIR --corpus DIR [--corpus DIR…] [options]
 
@@ -150,6 +150,9 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
   }
 }
 
+/** The metrics part of an evaluation output. */
+export const reportOf = (o: EvalOutput): EvalReport => ({ n: o.n, perEmotion: o.perEmotion, summary: o.summary, fourClassUar: o.fourClassUar, fourClassConfusion: o.fourClassConfusion });
+
 /** NaN (undefined rate) → null in JSON. */
 const jsonReplacer = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
@@ -193,7 +196,7 @@ export async function run(args: string[]): Promise<number> {
     sessions,
     gainDb,
   });
-  const report: EvalReport = { n: out.n, perEmotion: out.perEmotion, summary: out.summary, fourClassUar: out.fourClassUar, fourClassConfusion: out.fourClassConfusion };
+  const report = reportOf(out);
   console.log(formatReport(report, `model ${out.model.name} (${out.model.arch}) on ${Object.keys(out.perCorpus).join(' + ')}, split ${out.split}${out.gainDb ? `, audio ${out.gainDb > 0 ? '+' : ''}${out.gainDb} dB` : ''}, ${out.n} clips`));
   const corpora = Object.keys(out.perCorpus);
   if (corpora.length > 1) {

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { stderr } from 'node:process';
 import { SslError } from '../../src/ssl/errors.ts';
 import { encoderIdentity } from '../../src/ssl/identity-node.ts';
+import { parseCommand } from './cli-args.ts';
 
 const REQUIRED = ['config.json', 'preprocessor_config.json', 'onnx/model.onnx'];
 const OPTIONAL = ['onnx/model_fp16.onnx', 'onnx/model_quantized.onnx'];
@@ -198,7 +199,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(usage);
     return sub === '--help' || sub === '-h' ? 0 : 2;
   }
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommand('models fetch', usage, {
     args: rest,
     allowPositionals: true,
     options: {
@@ -208,10 +209,8 @@ export async function run(args: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const repo = positionals[0];
   if (!repo || positionals.length > 1 || !/^[\w.-]+(\/[\w.-]+)?$/.test(repo)) {
     stderr.write(`msir models fetch: give one hub repo like facebook/wav2vec2-base-960h\n\n${usage}\n`);

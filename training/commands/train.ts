@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../backend/index.ts';
 import type { Branch } from '../../src/model/manifest.ts';
-import { DEFAULT_LEVEL_DB } from '../../src/audio/normalise-level.ts';
+import { DEFAULT_LEVEL_DB, isLevelDb } from '../../src/audio/normalise-level.ts';
 import { PRESETS, type LldVariant, type LogmelVariant, type PresetName } from '../../src/model/presets.ts';
 
 const usage = `usage: msir train --corpus DIR [--corpus DIR…] --out DIR [options]
@@ -93,7 +93,7 @@ export async function run(args: string[]): Promise<number> {
     return n;
   };
   const levelDb = values['level-db'] === 'off' ? undefined : Number(values['level-db']);
-  if (levelDb !== undefined && !(Number.isFinite(levelDb) && levelDb >= -60 && levelDb <= 0)) throw new Error(`--level-db must be off or a dBFS value in [-60, 0] (write --level-db=-26), got ${values['level-db']}`);
+  if (levelDb !== undefined && !isLevelDb(levelDb)) throw new Error(`--level-db must be off or a dBFS value in [-60, 0] (write --level-db=-26), got ${values['level-db']}`);
   if (values.arch === 'svm' || values.arch === 'linear') {
     const { trainLinear } = await import('../baseline/train.ts');
     await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), levelDb, log: (l) => console.log(l) });

@@ -1,7 +1,7 @@
 // One extraction worker: decode → FeatureExtractor (+ wav2vec2) → cache files, arrays back to the parent.
 import { parentPort } from 'node:worker_threads';
 import { readAudioFile } from '../../src/audio/node.ts';
-import { normaliseLevel } from '../../src/audio/normalise-level.ts';
+import { audioForModel } from '../../src/audio/normalise-level.ts';
 import { writeEntryAtomic } from './cache-format.ts';
 import { createFeatureExtractor, loadSslEncoder, type FeatureExtractorLike, type SslEncoderLike } from './modules.ts';
 import type { WorkerReply, WorkerTask } from './cache-protocol.ts';
@@ -20,7 +20,7 @@ async function handle(task: WorkerTask): Promise<WorkerReply> {
   const reply: WorkerReply = { id: task.id, ok: true };
   if (task.featuresOut) {
     extractor ??= createFeatureExtractor();
-    const entry = featureEntry(extractor.extract(task.levelDb === undefined ? audio : normaliseLevel(audio, task.levelDb).audio));
+    const entry = featureEntry(extractor.extract(audioForModel(audio, task.levelDb)));
     await writeEntryAtomic(task.featuresOut, entry);
     reply.features = entry;
   }

@@ -209,7 +209,9 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
     : featureCodeHash();
   const featDir = path.join(cacheDir, `features-${featHash}`);
   const w2vModel = opts.wav2vec2 ? path.resolve(opts.wav2vec2) : null;
-  const w2vDir = w2vModel ? path.join(cacheDir, `w2v-${sslHash(w2vModel)}`) : null;
+  // wav2vec2 encodes the gained audio as well (never the level-normalised one): key its folder by the gain.
+  const gainSuffix = opts.gainDb ? `-gain${opts.gainDb}` : '';
+  const w2vDir = w2vModel ? path.join(cacheDir, `w2v-${sslHash(w2vModel)}${gainSuffix}`) : null;
   const onError =
     opts.onError ?? ((clip: Clip, message: string) => process.stderr.write(`features: ${clip.id}: ${message}\n`));
   const bar = opts.onProgress ? null : progressBar('features', clips.length);
