@@ -102,6 +102,15 @@ describe('extractAll', () => {
     await extractAll(short.slice(0, 1), { cacheDir, configKey: 'other', onProgress: () => {}, workers: 1 });
     const dirs = readdirSync(cacheDir).filter((d) => d.startsWith('features-'));
     expect(dirs).toHaveLength(2);
+
+    // Speed perturbation (msir train --speed): its own folder, 1/s as many frames, cached like the rest.
+    const fast = await extractAll(short.slice(0, 1), { cacheDir, speed: 1.25, onProgress: () => {}, workers: 1 });
+    const ff = fast.get(short[0].id)!.features;
+    expect(Math.abs(ff.lldFrames - direct.lldFrames / 1.25)).toBeLessThan(3);
+    expect(readdirSync(cacheDir).filter((d) => d.startsWith('features-'))).toHaveLength(3);
+    const fastAgain = await extractAll(short.slice(0, 1), { cacheDir, speed: 1.25, onProgress: () => {}, workers: 1 });
+    expect(Array.from(fastAgain.get(short[0].id)!.features.lld)).toEqual(Array.from(ff.lld));
+    expect(readdirSync(cacheDir).filter((d) => d.startsWith('features-'))).toHaveLength(3);
   });
 
   it('adds wav2vec2 features from a model folder and caches them separately', async () => {

@@ -1,4 +1,5 @@
 // `msir train`: train the MSIR model (default) or the linear baseline (--arch svm) into a model folder.
+import { isSpeed, MAX_SPEED, MIN_SPEED } from '../augment/speed.ts';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../backend/index.ts';
 import type { Branch } from '../../src/model/manifest.ts';
@@ -25,6 +26,8 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --noise X                Gaussian noise std on normalised inputs (default 0.1; 0 = off)
   --mask N,F,B             SpecAugment-style masking: N time spans ≤ F frames and N log-Mel band spans
                            ≤ B bands per clip (default 2,30,6; 0,0,0 = off)
+  --speed LIST             speed-perturbed copies of every training clip (e.g. 0.9,1.1; default off):
+                           each epoch trains on the clip or one of its copies, drawn by seed
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
   --level-db=X|off         scale every clip to active speech level X dBFS before extracting features,
                            in training and wherever the model runs (default -26; off = raw levels)
@@ -67,6 +70,7 @@ export async function run(args: string[]): Promise<number> {
       crop: { type: 'string', default: '300' },
       noise: { type: 'string', default: '0.1' },
       'max-frames': { type: 'string', default: '1000' },
+      speed: { type: 'string' },
       mask: { type: 'string', default: '2,30,6' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
@@ -106,6 +110,8 @@ export async function run(args: string[]): Promise<number> {
   if (values.logmel && !['2d', '3d'].includes(values.logmel)) throw new Error('--logmel must be 2d or 3d');
   if (values.lld && !['1d', '2d', '3d'].includes(values.lld)) throw new Error('--lld must be 1d, 2d or 3d');
   if (!['focal', 'ce'].includes(values.loss!)) throw new Error('--loss must be focal or ce');
+  const speeds = values.speed ? values.speed.split(',').map(Number) : [];
+  if (speeds.some((s) => !isSpeed(s) || s === 1)) throw new Error(`--speed must list factors in [${MIN_SPEED}, ${MAX_SPEED}] other than 1 with 16000·s a whole number (e.g. 0.9,1.1), got ${values.speed}`);
   const backend = await initBackend(values.backend as BackendChoice);
   console.log(`backend: ${backend}`);
   const { runTraining } = await import('../train/run.ts');
@@ -129,6 +135,7 @@ export async function run(args: string[]): Promise<number> {
     noise: Number(values.noise),
     ...(values.mask && parseMask(values.mask).masks > 0 ? { mask: parseMask(values.mask) } : {}),
     maxFrames: int('max-frames', values['max-frames']),
+    ...(speeds.length ? { speeds } : {}),
     levelDb,
     cacheDir: values.cache,
     workers: values.workers ? int('workers', values.workers) : undefined,

@@ -12,6 +12,8 @@ export interface WorkerTask {
   levelDb?: number;
   /** Gain (dB) applied to the decoded audio first (robustness evaluation). */
   gainDb?: number;
+  /** Speed perturbation factor applied after the gain (training augmentation; absent = 1). */
+  speed?: number;
   w2v?: { model: string; out: string };
 }
 

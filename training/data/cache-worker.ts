@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { readAudioFile } from '../../src/audio/node.ts';
 import { audioForModel } from '../../src/audio/normalise-level.ts';
+import { speedPerturb } from '../augment/speed.ts';
 import { writeEntryAtomic } from './cache-format.ts';
 import { createFeatureExtractor, loadSslEncoder, type FeatureExtractorLike, type SslEncoderLike } from './modules.ts';
 import type { WorkerReply, WorkerTask } from './cache-protocol.ts';
@@ -16,7 +17,8 @@ const encoders = new Map<string, Promise<SslEncoderLike>>();
 async function handle(task: WorkerTask): Promise<WorkerReply> {
   const decoded = await readAudioFile(task.path);
   const g = task.gainDb ? 10 ** (task.gainDb / 20) : 1;
-  const audio = g === 1 ? decoded : decoded.map((v) => v * g);
+  const gained = g === 1 ? decoded : decoded.map((v) => v * g);
+  const audio = task.speed && task.speed !== 1 ? await speedPerturb(gained, task.speed) : gained;
   const reply: WorkerReply = { id: task.id, ok: true };
   if (task.featuresOut) {
     extractor ??= createFeatureExtractor();

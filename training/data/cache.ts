@@ -36,6 +36,8 @@ export interface ExtractAllOptions {
   levelDb?: number;
   /** Robustness checks: apply this gain (dB) to every clip first, as a quieter or louder microphone would. */
   gainDb?: number;
+  /** Speed perturbation (training augmentation): play every clip this many times faster first. */
+  speed?: number;
   /** A clip that fails to decode/extract: called and left out of the result (default: warn on stderr). */
   onError?: (clip: Clip, message: string) => void;
 }
@@ -93,10 +95,10 @@ export function featureCodeHash(): string {
   return featureHashMemo;
 }
 
-/** Hash of the level normaliser's code (part of the key of level-normalised features). */
-function levelCodeHash(): string {
+/** Hash of one module's code and its local imports (keys features that depend on that code). */
+function codeHash(entry: string): string {
   const h = createHash('sha256');
-  for (const f of moduleClosure([path.join(REPO_ROOT, 'src/audio/normalise-level.ts')])) h.update(readFileSync(f)).update('\0');
+  for (const f of moduleClosure([path.join(REPO_ROOT, entry)])) h.update(readFileSync(f)).update('\0');
   return h.digest('hex').slice(0, 16);
 }
 
@@ -131,7 +133,7 @@ export async function touchAndPrune(cacheDir: string, dirs: string[], now = Date
   const removed: string[] = [];
   for (const name of readdirSync(cacheDir)) {
     const d = path.join(cacheDir, name);
-    if (!/^(features|w2v)-[0-9a-f]{16}$/.test(name) || dirs.includes(d)) continue;
+    if (!/^(features|w2v)-[0-9a-f]{16}(-[a-z0-9.-]+)?$/.test(name) || dirs.includes(d)) continue;
     const marker = path.join(d, LAST_USED);
     const used = existsSync(marker) ? statSync(marker).mtimeMs : statSync(d).mtimeMs;
     if (now - used > STALE_AFTER_MS) {
@@ -200,7 +202,8 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
   const configKey = [
     opts.configKey,
     opts.gainDb === undefined || opts.gainDb === 0 ? undefined : `gainDb=${opts.gainDb}`,
-    opts.levelDb === undefined ? undefined : `levelDb=${opts.levelDb};${levelCodeHash()}`,
+    opts.speed === undefined || opts.speed === 1 ? undefined : `speed=${opts.speed};${codeHash('training/augment/speed.ts')}`,
+    opts.levelDb === undefined ? undefined : `levelDb=${opts.levelDb};${codeHash('src/audio/normalise-level.ts')}`,
   ]
     .filter((k) => k !== undefined)
     .join('\0');
@@ -210,7 +213,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
   const featDir = path.join(cacheDir, `features-${featHash}`);
   const w2vModel = opts.wav2vec2 ? path.resolve(opts.wav2vec2) : null;
   // wav2vec2 encodes the gained audio as well (never the level-normalised one): key its folder by the gain.
-  const gainSuffix = opts.gainDb ? `-gain${opts.gainDb}` : '';
+  const gainSuffix = `${opts.gainDb ? `-gain${opts.gainDb}` : ''}${opts.speed && opts.speed !== 1 ? `-speed${opts.speed}` : ''}`;
   const w2vDir = w2vModel ? path.join(cacheDir, `w2v-${sslHash(w2vModel)}${gainSuffix}`) : null;
   const onError =
     opts.onError ?? ((clip: Clip, message: string) => process.stderr.write(`features: ${clip.id}: ${message}\n`));
@@ -260,6 +263,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
       featuresOut: item.features ? undefined : fFile,
       ...(opts.levelDb !== undefined ? { levelDb: opts.levelDb } : {}),
       ...(opts.gainDb ? { gainDb: opts.gainDb } : {}),
+      ...(opts.speed && opts.speed !== 1 ? { speed: opts.speed } : {}),
       w2v: wFile && !item.w2v && w2vModel ? { model: w2vModel, out: wFile } : undefined,
     });
     taskClips.push(clip);

@@ -19,6 +19,8 @@ export interface Sample {
   lld?: Matrix;
   /** wav2vec2 features, 50 Hz. */
   w2v?: Matrix;
+  /** Augmented versions of the same clip (e.g. speed-perturbed); training draws one of [self, ...variants] per epoch. */
+  variants?: Sample[];
 }
 
 export function fitNormalisation(cfg: MsirConfig, train: Features[], w2v: SslFeatures[] = []): Record<string, NormalisationStats> {

@@ -78,6 +78,13 @@ export function predictSamples(graph: MsirGraph, samples: Sample[], microBatch =
   return { probs, loss: lossSum / Math.max(1, samples.length) };
 }
 
+/** The clip itself or one of its augmented variants, uniformly; draws nothing when there are none. */
+export function pickVariant(s: Sample, rng: Rng): Sample {
+  if (!s.variants?.length) return s;
+  const k = rng.int(s.variants.length + 1);
+  return k === 0 ? s : s.variants[k - 1]!;
+}
+
 export function trainMsir(opts: TrainOptions): TrainResult {
   const cfg = opts.cfg;
   const seed = opts.seed ?? 1;
@@ -124,7 +131,7 @@ export function trainMsir(opts: TrainOptions): TrainResult {
       const total = group.reduce((n, g) => n + g.length, 0);
       let acc: Record<string, tf.Tensor> = {};
       for (const g of group) {
-        const { batch, targets } = makeBatch(cfg, g.map((k) => opts.train[k]!), { maxFrames: crop, rng, noise: opts.noise ?? 0, ...(opts.mask ? { mask: opts.mask } : {}) });
+        const { batch, targets } = makeBatch(cfg, g.map((k) => pickVariant(opts.train[k]!, rng)), { maxFrames: crop, rng, noise: opts.noise ?? 0, ...(opts.mask ? { mask: opts.mask } : {}) });
         const dropSeed = rng.int(2 ** 31);
         const { value, grads } = tf.variableGrads(() => {
           const { logits } = graph.forward(batch, true, dropSeed);

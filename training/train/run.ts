@@ -38,6 +38,8 @@ export interface RunOptions {
   noise: number;
   /** SpecAugment-style masking: number of time and band spans, max widths. */
   mask?: { masks: number; maxFrames: number; maxBands: number };
+  /** Speed-perturbation factors: each training clip gets a copy per factor (augmentation). */
+  speeds?: number[];
   /** Inference chunk length written to the manifest (frames). */
   maxFrames: number;
   /** Active speech level (dBFS) every clip is scaled to before feature extraction; undefined = raw audio. */
@@ -89,6 +91,16 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
   const toSamples = (cs: typeof train): Sample[] =>
     cs.filter(have).map((c) => makeSample(cfg, c.id, c.label, feats.get(c.id)!.features, norm, feats.get(c.id)!.w2v));
   const trainS = toSamples(train);
+  // Speed-perturbed copies of the training clips: normalised with the unperturbed train statistics.
+  for (const speed of o.speeds ?? []) {
+    const t0 = performance.now();
+    const fs = await extractAll(trainOk, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, speed, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    for (const s of trainS) {
+      const f = fs.get(s.id);
+      if (f) (s.variants ??= []).push(makeSample(cfg, s.id, s.label, f.features, norm, f.w2v));
+    }
+    log(`speed ${speed}: ${fs.size} of ${trainS.length} training clips (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
   const valS = toSamples(val);
   const testS = toSamples(test);
 
@@ -149,6 +161,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       cropFrames: o.cropFrames,
       noise: o.noise,
       mask: o.mask ?? null,
+      ...(o.speeds?.length ? { speeds: o.speeds } : {}),
       bestEpoch: r.bestEpoch,
       epochsRun: r.history.length,
       clips: { train: trainS.length, val: valS.length, test: testS.length },
