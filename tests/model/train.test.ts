@@ -70,6 +70,32 @@ describe('training on real clips', () => {
   });
 });
 
+describe('weight averaging of the best epochs (--average-top)', () => {
+  it('follows the same run, averages K distinct epochs led by the best one, and leaks no tensors', () => {
+    const opts = { cfg, train, val, lr: 0.01, epochs: 5, patience: 10, batchSize: 8, microBatch: 4, cropFrames: 200, seed: 4, progress: false };
+    const before = tf.memory().numTensors;
+    const plain = trainMsir(opts);
+    const avg = trainMsir({ ...opts, averageTop: 3 });
+    expect(avg.bestEpoch).toBe(plain.bestEpoch);
+    expect(avg.bestEpochVal!.summary).toEqual(plain.val.summary);
+    expect(avg.averagedEpochs).toHaveLength(3);
+    expect(new Set(avg.averagedEpochs).size).toBe(3);
+    expect(avg.averagedEpochs![0]).toBe(plain.bestEpoch);
+    const vals = (r: typeof plain) => avg.averagedEpochs!.map((e) => r.history[e - 1]!.valUar);
+    // every averaged epoch is at least as good on val as every epoch left out
+    const left = plain.history.filter((h) => !avg.averagedEpochs!.includes(h.epoch)).map((h) => h.valUar);
+    expect(Math.min(...vals(plain))).toBeGreaterThanOrEqual(Math.max(...left));
+    const w0 = plain.model.weights.map((w) => Array.from(w.read().dataSync()));
+    const w1 = avg.model.weights.map((w) => Array.from(w.read().dataSync()));
+    expect(w1.some((w, i) => w.some((v, j) => v !== w0[i]![j]))).toBe(true);
+    expect(w1.flat().every(Number.isFinite)).toBe(true);
+    expect(avg.thresholds).toHaveLength(4);
+    plain.model.dispose();
+    avg.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('training batches', () => {
   it('are deterministic by seed; augmentation masks whole spans and leaves padding at 0', async () => {
     const { makeBatch, sampleFrames } = await import('../../training/train/data.ts');

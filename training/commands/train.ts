@@ -26,6 +26,8 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --noise X                Gaussian noise std on normalised inputs (default 0.1; 0 = off)
   --mask N,F,B             SpecAugment-style masking: N time spans ≤ F frames and N log-Mel band spans
                            ≤ B bands per clip (default 2,30,6; 0,0,0 = off)
+  --average-top K         average the weights of the K epochs with the best val mean UAR (default 1 = best
+                           epoch only); thresholds are chosen for the averaged model
   --speed LIST             speed-perturbed copies of every training clip (e.g. 0.9,1.1; default off):
                            each epoch trains on the clip or one of its copies, drawn by seed
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
@@ -71,6 +73,7 @@ export async function run(args: string[]): Promise<number> {
       noise: { type: 'string', default: '0.1' },
       'max-frames': { type: 'string', default: '1000' },
       speed: { type: 'string' },
+      'average-top': { type: 'string', default: '1' },
       mask: { type: 'string', default: '2,30,6' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
@@ -136,6 +139,7 @@ export async function run(args: string[]): Promise<number> {
     ...(values.mask && parseMask(values.mask).masks > 0 ? { mask: parseMask(values.mask) } : {}),
     maxFrames: int('max-frames', values['max-frames']),
     ...(speeds.length ? { speeds } : {}),
+    averageTop: Math.max(1, int('average-top', values['average-top'])),
     levelDb,
     cacheDir: values.cache,
     workers: values.workers ? int('workers', values.workers) : undefined,

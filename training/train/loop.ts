@@ -31,6 +31,11 @@ export interface TrainOptions {
   noise?: number;
   /** SpecAugment-style masking (see BatchOptions.mask); off when absent. */
   mask?: { masks: number; maxFrames: number; maxBands: number };
+  /**
+   * Average the weights of the K epochs with the best val mean UAR (SWA-style; K ≤ 1 = the best epoch
+   * alone). Thresholds and the val report are then those of the averaged model.
+   */
+  averageTop?: number;
   /** Called with each epoch's log line. */
   log?: (line: string) => void;
   /** Show a progress bar on stderr (default true). */
@@ -52,6 +57,10 @@ export interface TrainResult {
   model: tf.LayersModel;
   graph: MsirGraph;
   bestEpoch: number;
+  /** Epochs whose weights were averaged (averageTop > 1), best first. */
+  averagedEpochs?: number[];
+  /** Val report of the best single epoch (kept when the weights are averaged, for the log). */
+  bestEpochVal?: EvalReport;
   thresholds: number[];
   val: EvalReport;
   history: EpochLog[];
@@ -108,6 +117,9 @@ export function trainMsir(opts: TrainOptions): TrainResult {
   const t0 = performance.now();
   const history: EpochLog[] = [];
   let best: { epoch: number; uar: number; weights: tf.Tensor[]; thresholds: number[]; report: EvalReport } | null = null;
+  const K = Math.max(1, Math.floor(opts.averageTop ?? 1));
+  // The K best epochs' weights (by val mean UAR), for averaging; the best one is also `best`.
+  let top: Array<{ epoch: number; uar: number; weights: tf.Tensor[] }> = [];
 
   // Micro-batches of similar length (sorted, then cut) waste little on padding; their order is shuffled.
   const byLength = opts.train.map((_, i) => i).sort((a, b) => sampleFrames(opts.train[a]!) - sampleFrames(opts.train[b]!));
@@ -171,6 +183,11 @@ export function trainMsir(opts: TrainOptions): TrainResult {
       msPerClip: (trainSec * 1000) / seen,
     };
     history.push(entry);
+    if (K > 1 && (top.length < K || report.summary.uar > top.at(-1)!.uar)) {
+      top.push({ epoch, uar: report.summary.uar, weights: model.weights.map((w) => w.read().clone()) });
+      top.sort((a, b) => b.uar - a.uar || a.epoch - b.epoch);
+      for (const dropped of top.splice(K)) dropped.weights.forEach((t) => t.dispose());
+    }
     const improved = !best || report.summary.uar > best.uar;
     bar?.done(`loss ${entry.loss.toFixed(4)} val UAR ${entry.valUar.toFixed(1)} F1 ${entry.valF1.toFixed(1)}${improved ? ' *' : ''}`);
     log(JSON.stringify(entry));
@@ -179,8 +196,26 @@ export function trainMsir(opts: TrainOptions): TrainResult {
       best = { epoch, uar: report.summary.uar, weights: model.weights.map((w) => w.read().clone()), thresholds, report };
     } else if (epoch - best!.epoch >= patience) break;
   }
+  optimizer.dispose();
+  const result = { model, graph, bestEpoch: best!.epoch, history };
+  if (top.length > 1) {
+    // Mean of the top epochs' weights (BatchNorm moving statistics included), then its own thresholds.
+    model.weights.forEach((w, i) => {
+      const mean = tf.tidy(() => tf.div(tf.addN(top.map((s) => s.weights[i]!)), top.length));
+      w.write(mean);
+      mean.dispose();
+    });
+    const averagedEpochs = top.map((s) => s.epoch);
+    top.forEach((s) => s.weights.forEach((t) => t.dispose()));
+    top = [];
+    best!.weights.forEach((t) => t.dispose());
+    const { probs } = predictSamples(graph, opts.val, micro);
+    const thresholds = chooseThresholds(probs, valLabels);
+    const report = evaluate(probs, valLabels, thresholds);
+    log(JSON.stringify({ averaged: averagedEpochs, valUar: report.summary.uar, valF1: report.summary.f1, bestEpochValUar: best!.report.summary.uar }));
+    return { ...result, averagedEpochs, bestEpochVal: best!.report, thresholds, val: report, seconds: (performance.now() - t0) / 1000 };
+  }
   model.weights.forEach((w, i) => w.write(best!.weights[i]!));
   best!.weights.forEach((t) => t.dispose());
-  optimizer.dispose();
-  return { model, graph, bestEpoch: best!.epoch, thresholds: best!.thresholds, val: best!.report, history, seconds: (performance.now() - t0) / 1000 };
+  return { ...result, thresholds: best!.thresholds, val: best!.report, seconds: (performance.now() - t0) / 1000 };
 }

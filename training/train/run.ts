@@ -38,6 +38,8 @@ export interface RunOptions {
   noise: number;
   /** SpecAugment-style masking: number of time and band spans, max widths. */
   mask?: { masks: number; maxFrames: number; maxBands: number };
+  /** Average the weights of this many best val epochs (1 = best epoch only). */
+  averageTop?: number;
   /** Speed-perturbation factors: each training clip gets a copy per factor (augmentation). */
   speeds?: number[];
   /** Inference chunk length written to the manifest (frames). */
@@ -114,8 +116,10 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     const r = trainMsir({
       cfg, train: trainS, val: valS, loss: o.loss, focal: o.focal, lr, epochs: o.epochs, patience: o.patience,
       batchSize: o.batchSize, microBatch: o.microBatch, seed: o.seed, cropFrames: o.cropFrames, noise: o.noise, ...(o.mask ? { mask: o.mask } : {}),
+      ...(o.averageTop && o.averageTop > 1 ? { averageTop: o.averageTop } : {}),
       progress: o.progress, log: (l) => appendFileSync(logFile, `${l}\n`),
     });
+    if (r.averagedEpochs) log(`lr ${lr}: weights averaged over epochs ${r.averagedEpochs.join(', ')}: val mean UAR ${r.val.summary.uar.toFixed(2)} (best epoch alone ${r.bestEpochVal!.summary.uar.toFixed(2)})`);
     log(`lr ${lr}: best epoch ${r.bestEpoch}, val mean UAR ${r.val.summary.uar.toFixed(2)}, F1 ${r.val.summary.f1.toFixed(2)} (${r.seconds.toFixed(0)} s)`);
     if (!best || r.val.summary.uar > best.r.val.summary.uar) {
       best?.r.model.dispose();
@@ -163,6 +167,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       mask: o.mask ?? null,
       ...(o.speeds?.length ? { speeds: o.speeds } : {}),
       bestEpoch: r.bestEpoch,
+      ...(r.averagedEpochs ? { averagedEpochs: r.averagedEpochs, bestEpochVal: r.bestEpochVal!.summary } : {}),
       epochsRun: r.history.length,
       clips: { train: trainS.length, val: valS.length, test: testS.length },
       backend: o.backend,
