@@ -23,6 +23,8 @@ export interface GraphBatch {
 
 export interface GraphOutput {
   logits: tf.Tensor2D;
+  /** The head's hidden layer (after dropout in training): what auxiliary training heads read. */
+  hidden: tf.Tensor2D;
   attention: Partial<Record<Branch, tf.Tensor2D>>;
 }
 
@@ -141,7 +143,7 @@ export class MsirGraph {
     if (training && cfg.head.dropout > 0) h = tf.dropout(h, cfg.head.dropout, undefined, seed) as tf.Tensor2D;
     const [w2, b2] = this.vars<[tf.Tensor2D, tf.Tensor1D]>(layerNames.out);
     const logits = tf.add(linearNd(h, w2), b2) as tf.Tensor2D;
-    return { logits, attention };
+    return { logits, hidden: h, attention };
   }
 }
 

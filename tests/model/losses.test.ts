@@ -55,3 +55,40 @@ describe('focal loss', () => {
     expect(() => focalLoss(tf.zeros([1, 4]) as tf.Tensor2D, tf.zeros([1, 4]) as tf.Tensor2D, { zeta: [1], theta: [2, 2, 2, 2] })).toThrow(/ζ and θ/);
   });
 });
+
+describe('per-sample weights and the auxiliary softmax loss', () => {
+  const logits = [
+    [2, -1, 0.5, -3],
+    [-0.2, 1.5, -2, 0.1],
+    [0.3, 0.3, -0.7, 1.2],
+  ];
+  const targets = [
+    [1, 0, 0, 0],
+    [0, 1, 0, 0],
+    [0, 0, 0, 0], // a clip outside the four emotions: weight 0 below
+  ];
+  const params = { zeta: [1, 1, 1, 1], theta: [2, 2, 2, 2] };
+  it('weight 0 leaves a sample out; weights 1 give the plain mean', () => {
+    const two = focalLoss(tf.tensor2d(logits.slice(0, 2)), tf.tensor2d(targets.slice(0, 2)), params).dataSync()[0]!;
+    const w = focalLoss(tf.tensor2d(logits), tf.tensor2d(targets), params, tf.tensor1d([1, 1, 0])).dataSync()[0]!;
+    expect(w).toBeCloseTo(two, 6);
+    const all = focalLoss(tf.tensor2d(logits), tf.tensor2d(targets), params).dataSync()[0]!;
+    expect(focalLoss(tf.tensor2d(logits), tf.tensor2d(targets), params, tf.tensor1d([1, 1, 1])).dataSync()[0]!).toBeCloseTo(all, 6);
+    const ce2 = crossEntropyLoss(tf.tensor2d(logits.slice(0, 2)), tf.tensor2d(targets.slice(0, 2))).dataSync()[0]!;
+    expect(crossEntropyLoss(tf.tensor2d(logits), tf.tensor2d(targets), tf.tensor1d([1, 1, 0])).dataSync()[0]!).toBeCloseTo(ce2, 6);
+    // all weights 0: 0, not NaN
+    expect(focalLoss(tf.tensor2d(logits), tf.tensor2d(targets), params, tf.tensor1d([0, 0, 0])).dataSync()[0]!).toBe(0);
+  });
+
+  it('softmax cross-entropy matches −log softmax(z)_y by hand', async () => {
+    const { softmaxCrossEntropy } = await import('../../src/model/losses.ts');
+    const z = [
+      [1, 2, 0.5],
+      [-1, 0, 3],
+    ];
+    const y = [1, 2];
+    const hand = z.map((r, i) => -(r[y[i]!]! - Math.log(r.reduce((s, v) => s + Math.exp(v), 0)))).reduce((a, b) => a + b) / 2;
+    const got = softmaxCrossEntropy(tf.tensor2d(z), tf.oneHot(tf.tensor1d(y, 'int32'), 3).toFloat() as tf.Tensor2D).dataSync()[0]!;
+    expect(got).toBeCloseTo(hand, 6);
+  });
+});

@@ -96,6 +96,38 @@ describe('weight averaging of the best epochs (--average-top)', () => {
   });
 });
 
+describe('auxiliary emotion head (--aux-emotions)', () => {
+  it('trains on extra clips without touching the exported model, and leaks no tensors', async () => {
+    const { makeBatch } = await import('../../training/train/data.ts');
+    // Two EmoDB clips of other emotions (L boredom, A fear) from the train speakers.
+    const ex = new FeatureExtractor();
+    const extra: Sample[] = await Promise.all(
+      (['03a04Lc.flac', '08a01Ab.flac'] as const).map(async (f, i) => ({ ...makeSample(cfg, f, 'neutral', ex.extract(await readAudioFile(path.join(EMODB, f))), norm), aux: 4 + i, auxOnly: true })),
+    );
+    const withAux = [...train.map((s, i) => ({ ...s, aux: i % 4 })), ...extra];
+    // Batches: detector targets all 0 and weight 0 for the extra clips, one-hot auxiliary targets.
+    const b = makeBatch(cfg, withAux.slice(6), { auxClasses: 6 });
+    expect(Array.from(b.aux!.weights.dataSync())).toEqual([1, 1, 0, 0]);
+    expect(Array.from(b.targets.dataSync().slice(8))).toEqual(new Array(8).fill(0));
+    expect(Array.from(b.aux!.targets.dataSync().slice(12))).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
+    expect(() => makeBatch(cfg, train.slice(0, 1), { auxClasses: 6 })).toThrow(/auxiliary class/);
+    [b.batch.logmel, b.batch.lld, b.targets, b.aux!.targets, b.aux!.weights].forEach((t) => t?.dispose());
+
+    const before = tf.memory().numTensors;
+    const opts = { cfg, val, lr: 0.01, epochs: 3, patience: 10, batchSize: 8, microBatch: 4, cropFrames: 200, seed: 5, progress: false };
+    const r = trainMsir({ ...opts, train: withAux, aux: { classes: 6, weight: 0.5, fraction: 1 } });
+    expect(r.history).toHaveLength(3);
+    expect(r.history.every((h) => Number.isFinite(h.loss))).toBe(true);
+    // the exported model is the plain architecture: same weights list as a run without the head
+    const plain = trainMsir({ ...opts, train });
+    expect(r.model.weights.map((w) => w.shape)).toEqual(plain.model.weights.map((w) => w.shape));
+    expect(() => trainMsir({ ...opts, train: [...train, ...extra], aux: { classes: 6, weight: 0.5, fraction: 1 } })).toThrow(/aux class/);
+    r.model.dispose();
+    plain.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('training batches', () => {
   it('are deterministic by seed; augmentation masks whole spans and leaves padding at 0', async () => {
     const { makeBatch, sampleFrames } = await import('../../training/train/data.ts');

@@ -28,6 +28,10 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
                            ≤ B bands per clip (default 2,30,6; 0,0,0 = off)
   --average-top K         average the weights of the K epochs with the best val mean UAR (default 1 = best
                            epoch only); thresholds are chosen for the averaged model
+  --aux-emotions W        multi-task: an auxiliary softmax over the corpora's own emotion names (calm,
+                           fearful, boredom, …), loss weight W, also trained on the train speakers'
+                           clips outside the four emotions; dropped at export (default off)
+  --aux-fraction F         share of those extra clips drawn into each epoch (default 0.5)
   --speed LIST             speed-perturbed copies of every training clip (e.g. 0.9,1.1; default off):
                            each epoch trains on the clip or one of its copies, drawn by seed
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
@@ -74,6 +78,8 @@ export async function run(args: string[]): Promise<number> {
       'max-frames': { type: 'string', default: '1000' },
       speed: { type: 'string' },
       'average-top': { type: 'string', default: '1' },
+      'aux-emotions': { type: 'string' },
+      'aux-fraction': { type: 'string', default: '0.5' },
       mask: { type: 'string', default: '2,30,6' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
@@ -115,6 +121,10 @@ export async function run(args: string[]): Promise<number> {
   if (!['focal', 'ce'].includes(values.loss!)) throw new Error('--loss must be focal or ce');
   const speeds = values.speed ? values.speed.split(',').map(Number) : [];
   if (speeds.some((s) => !isSpeed(s) || s === 1)) throw new Error(`--speed must list factors in [${MIN_SPEED}, ${MAX_SPEED}] other than 1 with 16000·s a whole number (e.g. 0.9,1.1), got ${values.speed}`);
+  const auxWeight = values['aux-emotions'] === undefined ? 0 : Number(values['aux-emotions']);
+  const auxFraction = Number(values['aux-fraction']);
+  if (!(Number.isFinite(auxWeight) && auxWeight >= 0)) throw new Error(`--aux-emotions must be a non-negative loss weight, got ${values['aux-emotions']}`);
+  if (!(Number.isFinite(auxFraction) && auxFraction >= 0 && auxFraction <= 1)) throw new Error(`--aux-fraction must be within [0, 1], got ${values['aux-fraction']}`);
   const backend = await initBackend(values.backend as BackendChoice);
   console.log(`backend: ${backend}`);
   const { runTraining } = await import('../train/run.ts');
@@ -139,6 +149,7 @@ export async function run(args: string[]): Promise<number> {
     ...(values.mask && parseMask(values.mask).masks > 0 ? { mask: parseMask(values.mask) } : {}),
     maxFrames: int('max-frames', values['max-frames']),
     ...(speeds.length ? { speeds } : {}),
+    ...(auxWeight > 0 ? { aux: { weight: auxWeight, fraction: auxFraction } } : {}),
     averageTop: Math.max(1, int('average-top', values['average-top'])),
     levelDb,
     cacheDir: values.cache,

@@ -19,6 +19,10 @@ export interface Sample {
   lld?: Matrix;
   /** wav2vec2 features, 50 Hz. */
   w2v?: Matrix;
+  /** Class index of the clip's own corpus emotion (auxiliary multi-task head); absent = none. */
+  aux?: number;
+  /** A clip outside the four emotions: trains only the auxiliary head, never the detectors. */
+  auxOnly?: boolean;
   /** Augmented versions of the same clip (e.g. speed-perturbed); training draws one of [self, ...variants] per epoch. */
   variants?: Sample[];
 }
@@ -68,10 +72,19 @@ export interface BatchOptions {
    * 0, i.e. the training mean after z-scoring.
    */
   mask?: { masks: number; maxFrames: number; maxBands: number };
+  /** Number of auxiliary classes: also return one-hot auxiliary targets and detector weights. */
+  auxClasses?: number;
 }
 
-/** Zero-padded tensors + lengths for the graph; the caller disposes the tensors. */
-export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions = {}): { batch: GraphBatch; targets: tf.Tensor2D } {
+export interface Batch {
+  batch: GraphBatch;
+  targets: tf.Tensor2D;
+  /** With auxClasses: [B, K] one-hot targets of the auxiliary head, and [B] detector weights (0 = auxOnly). */
+  aux?: { targets: tf.Tensor2D; weights: tf.Tensor1D };
+}
+
+/** Zero-padded tensors + lengths for the graph; the caller disposes the tensors (disposeBatch). */
+export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions = {}): Batch {
   const B = samples.length;
   // One crop window per sample, in frames of the 100 Hz inputs (log-Mel and LLD share the step).
   const crops = samples.map((s) => {
@@ -145,8 +158,24 @@ export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions
     batch.w2vLengths = lengths;
   }
   const y = new Float32Array(B * EMOTIONS.length);
-  samples.forEach((s, b) => (y[b * EMOTIONS.length + EMOTIONS.indexOf(s.label)] = 1));
-  return { batch, targets: tf.tensor2d(y, [B, EMOTIONS.length]) };
+  samples.forEach((s, b) => {
+    if (!s.auxOnly) y[b * EMOTIONS.length + EMOTIONS.indexOf(s.label)] = 1;
+  });
+  const targets = tf.tensor2d(y, [B, EMOTIONS.length]);
+  if (!opts.auxClasses) return { batch, targets };
+  const K = opts.auxClasses;
+  const a = new Float32Array(B * K);
+  samples.forEach((s, b) => {
+    if (s.aux === undefined || s.aux < 0 || s.aux >= K) throw new Error(`${s.id}: no auxiliary class in 0…${K - 1}`);
+    a[b * K + s.aux] = 1;
+  });
+  const w = Float32Array.from(samples, (s) => (s.auxOnly ? 0 : 1));
+  return { batch, targets, aux: { targets: tf.tensor2d(a, [B, K]), weights: tf.tensor1d(w) } };
+}
+
+export function disposeAux(b: Batch): void {
+  b.aux?.targets.dispose();
+  b.aux?.weights.dispose();
 }
 
 export function disposeBatch(b: GraphBatch): void {

@@ -6,10 +6,10 @@ import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { chooseThresholds, evaluate, type EvalReport } from '../../src/eval/metrics.ts';
 import { MsirGraph, initWeights } from '../../src/model/graph.ts';
 import { buildMsirModel } from '../../src/model/msir.ts';
-import { crossEntropyLoss, focalLoss, DEFAULT_FOCAL, type FocalParams, type LossName } from '../../src/model/losses.ts';
+import { crossEntropyLoss, focalLoss, softmaxCrossEntropy, DEFAULT_FOCAL, type FocalParams, type LossName } from '../../src/model/losses.ts';
 import type { MsirConfig } from '../../src/model/presets.ts';
 import { progressBar } from '../data/progress.ts';
-import { disposeBatch, makeBatch, sampleFrames, type Sample } from './data.ts';
+import { disposeAux, disposeBatch, makeBatch, sampleFrames, type Sample } from './data.ts';
 import { Rng } from './rng.ts';
 
 export interface TrainOptions {
@@ -36,6 +36,13 @@ export interface TrainOptions {
    * alone). Thresholds and the val report are then those of the averaged model.
    */
   averageTop?: number;
+  /**
+   * Auxiliary multi-task head: a softmax over `classes` corpus emotions on the head's hidden layer,
+   * weighted `weight` in the loss; every training sample needs `aux`. Samples marked auxOnly (clips
+   * outside the four emotions) train only this head; each epoch takes each of them with probability
+   * `fraction`. The head is dropped after training: the exported model is unchanged.
+   */
+  aux?: { classes: number; weight: number; fraction: number };
   /** Called with each epoch's log line. */
   log?: (line: string) => void;
   /** Show a progress bar on stderr (default true). */
@@ -108,11 +115,23 @@ export function trainMsir(opts: TrainOptions): TrainResult {
   if (opts.train.length === 0) throw new Error('no training samples');
   if (opts.val.length === 0) throw new Error('no validation samples (early stopping and thresholds need the val split)');
 
+  const aux = opts.aux;
+  if (aux && opts.train.some((s) => s.aux === undefined)) throw new Error('auxiliary training needs an aux class on every training sample');
+  if (opts.val.some((s) => s.auxOnly)) throw new Error('val samples must be in the four emotions');
   const model = buildMsirModel(cfg, seed);
   initWeights(model, seed);
   const graph = new MsirGraph(model, cfg);
   const optimizer = tf.train.adam(opts.lr ?? 1e-3);
   const rng = new Rng(seed);
+  // Auxiliary head (training only): Glorot-uniform by seed, zero bias.
+  const auxVars = aux
+    ? tf.tidy(() => {
+        const fanIn = cfg.head.dense;
+        const lim = Math.sqrt(6 / (fanIn + aux.classes));
+        return [tf.variable(tf.randomUniform([fanIn, aux.classes], -lim, lim, 'float32', seed + 7919)), tf.variable(tf.zeros([aux.classes]))] as const;
+      })
+    : null;
+  const trainable = auxVars ? [...graph.trainable, ...auxVars] : graph.trainable;
   const valLabels: Emotion[] = opts.val.map((s) => s.label);
   const t0 = performance.now();
   const history: EpochLog[] = [];
@@ -126,7 +145,8 @@ export function trainMsir(opts: TrainOptions): TrainResult {
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const te = performance.now();
     // Shuffle within small length-neighbourhoods so micro-batch contents vary between epochs.
-    const idx = byLength.slice();
+    // Clips outside the four emotions: a fresh random share each epoch (no draws without them).
+    const idx = aux ? byLength.filter((k) => !opts.train[k]!.auxOnly || rng.next() < aux.fraction) : byLength.slice();
     for (let i = 0; i < idx.length; i += micro * 4) {
       const part = rng.shuffle(idx.slice(i, i + micro * 4));
       idx.splice(i, part.length, ...part);
@@ -143,12 +163,17 @@ export function trainMsir(opts: TrainOptions): TrainResult {
       const total = group.reduce((n, g) => n + g.length, 0);
       let acc: Record<string, tf.Tensor> = {};
       for (const g of group) {
-        const { batch, targets } = makeBatch(cfg, g.map((k) => pickVariant(opts.train[k]!, rng)), { maxFrames: crop, rng, noise: opts.noise ?? 0, ...(opts.mask ? { mask: opts.mask } : {}) });
+        const made = makeBatch(cfg, g.map((k) => pickVariant(opts.train[k]!, rng)), { maxFrames: crop, rng, noise: opts.noise ?? 0, ...(opts.mask ? { mask: opts.mask } : {}), ...(aux ? { auxClasses: aux.classes } : {}) });
+        const { batch, targets } = made;
         const dropSeed = rng.int(2 ** 31);
         const { value, grads } = tf.variableGrads(() => {
-          const { logits } = graph.forward(batch, true, dropSeed);
-          return lossName === 'focal' ? focalLoss(logits, targets, focal) : crossEntropyLoss(logits, targets);
-        }, graph.trainable);
+          const { logits, hidden } = graph.forward(batch, true, dropSeed);
+          const w = made.aux?.weights;
+          const detect = lossName === 'focal' ? focalLoss(logits, targets, focal, w) : crossEntropyLoss(logits, targets, w);
+          if (!auxVars || !made.aux) return detect;
+          const auxLogits = tf.add(tf.matMul(hidden, auxVars[0]), auxVars[1]) as tf.Tensor2D;
+          return tf.add(detect, tf.mul(softmaxCrossEntropy(auxLogits, made.aux.targets), aux!.weight)) as tf.Scalar;
+        }, trainable);
         const w = g.length / total;
         const next = tf.tidy(() => {
           const out: Record<string, tf.Tensor> = {};
@@ -162,6 +187,7 @@ export function trainMsir(opts: TrainOptions): TrainResult {
         seen += g.length;
         value.dispose();
         disposeBatch(batch);
+        disposeAux(made);
         targets.dispose();
         bar?.tick(1, `loss ${(lossSum / seen).toFixed(4)}`);
       }
@@ -197,6 +223,7 @@ export function trainMsir(opts: TrainOptions): TrainResult {
     } else if (epoch - best!.epoch >= patience) break;
   }
   optimizer.dispose();
+  auxVars?.forEach((v) => v.dispose());
   const result = { model, graph, bestEpoch: best!.epoch, history };
   if (top.length > 1) {
     // Mean of the top epochs' weights (BatchNorm moving statistics included), then its own thresholds.

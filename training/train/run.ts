@@ -40,6 +40,9 @@ export interface RunOptions {
   mask?: { masks: number; maxFrames: number; maxBands: number };
   /** Average the weights of this many best val epochs (1 = best epoch only). */
   averageTop?: number;
+  /** Multi-task: an auxiliary softmax over the corpora's own emotion names, fed also with the train
+   * speakers' clips of other emotions (see TrainOptions.aux). */
+  aux?: { weight: number; fraction: number };
   /** Speed-perturbation factors: each training clip gets a copy per factor (augmentation). */
   speeds?: number[];
   /** Inference chunk length written to the manifest (frames). */
@@ -67,7 +70,8 @@ function cap<T>(xs: T[], n?: number): T[] {
 export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManifest; result: TrainResult; test: EvalReport | null }> {
   const log = o.log ?? ((l: string) => console.log(l));
   const tStart = performance.now();
-  const clips = labelled(await loadCorpora(o.corpora));
+  const allClips = await loadCorpora(o.corpora);
+  const clips = labelled(allClips);
   const split = splitClips(clips, o.seed);
   const train = cap(split.train, o.maxClips);
   const val = cap(split.val, o.maxClips);
@@ -93,6 +97,23 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
   const toSamples = (cs: typeof train): Sample[] =>
     cs.filter(have).map((c) => makeSample(cfg, c.id, c.label, feats.get(c.id)!.features, norm, feats.get(c.id)!.w2v));
   const trainS = toSamples(train);
+  let auxInfo: { classes: string[]; weight: number; fraction: number; extraClips: number } | null = null;
+  if (o.aux) {
+    // Clips of the train speakers outside the four emotions (calm, fearful, boredom, …).
+    const speakers = new Set(trainOk.map((c) => `${c.corpus}\0${c.speaker}`));
+    const extra = cap(allClips.filter((c) => c.label === null && c.split === 'train' && speakers.has(`${c.corpus}\0${c.speaker}`)), o.maxClips);
+    const fx = await extractAll(extra, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    const extraOk = extra.filter((c) => fx.has(c.id));
+    const classes = [...new Set([...trainOk, ...extraOk].map((c) => c.emotion))].sort();
+    const emotionOf = new Map(trainOk.map((c) => [c.id, c.emotion]));
+    for (const s of trainS) s.aux = classes.indexOf(emotionOf.get(s.id)!);
+    for (const c of extraOk) {
+      const f = fx.get(c.id)!;
+      trainS.push({ ...makeSample(cfg, c.id, 'neutral', f.features, norm, f.w2v), aux: classes.indexOf(c.emotion), auxOnly: true });
+    }
+    auxInfo = { classes, weight: o.aux.weight, fraction: o.aux.fraction, extraClips: extraOk.length };
+    log(`auxiliary head: ${classes.length} classes (${classes.join(', ')}), ${extraOk.length} extra training clips outside the four emotions, ${(o.aux.fraction * 100).toFixed(0)} % of them per epoch, loss weight ${o.aux.weight}`);
+  }
   // Speed-perturbed copies of the training clips: normalised with the unperturbed train statistics.
   for (const speed of o.speeds ?? []) {
     const t0 = performance.now();
@@ -117,6 +138,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       cfg, train: trainS, val: valS, loss: o.loss, focal: o.focal, lr, epochs: o.epochs, patience: o.patience,
       batchSize: o.batchSize, microBatch: o.microBatch, seed: o.seed, cropFrames: o.cropFrames, noise: o.noise, ...(o.mask ? { mask: o.mask } : {}),
       ...(o.averageTop && o.averageTop > 1 ? { averageTop: o.averageTop } : {}),
+      ...(auxInfo ? { aux: { classes: auxInfo.classes.length, weight: auxInfo.weight, fraction: auxInfo.fraction } } : {}),
       progress: o.progress, log: (l) => appendFileSync(logFile, `${l}\n`),
     });
     if (r.averagedEpochs) log(`lr ${lr}: weights averaged over epochs ${r.averagedEpochs.join(', ')}: val mean UAR ${r.val.summary.uar.toFixed(2)} (best epoch alone ${r.bestEpochVal!.summary.uar.toFixed(2)})`);
@@ -166,10 +188,11 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       noise: o.noise,
       mask: o.mask ?? null,
       ...(o.speeds?.length ? { speeds: o.speeds } : {}),
+      ...(auxInfo ? { auxiliary: auxInfo } : {}),
       bestEpoch: r.bestEpoch,
       ...(r.averagedEpochs ? { averagedEpochs: r.averagedEpochs, bestEpochVal: r.bestEpochVal!.summary } : {}),
       epochsRun: r.history.length,
-      clips: { train: trainS.length, val: valS.length, test: testS.length },
+      clips: { train: trainS.filter((t) => !t.auxOnly).length, val: valS.length, test: testS.length },
       backend: o.backend,
       seconds: { features: Math.round(featureSec), training: Math.round(totalSec - featureSec), total: Math.round(totalSec) },
       secondsPerEpoch: Number((r.history.reduce((s, h) => s + h.seconds, 0) / r.history.length).toFixed(1)),
