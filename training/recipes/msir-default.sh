@@ -7,6 +7,10 @@
 #   bash training/recipes/msir-default.sh            # → public/models/msir-default
 #   SEEDS="1 2 3" JOBS=1 OUT=/tmp/m bash training/recipes/msir-default.sh
 #
+# Seeds in AUX_SEEDS (default 1 2) train with the auxiliary emotion head (--aux-emotions 0.5: multi-task on
+# the train speakers' clips of other emotions too); the others are plain. Two families make a more
+# diverse ensemble: on val, 2 aux + 2 plain gave mean UAR 91.6, 4 aux 91.3, 4 plain 89.6.
+#
 # JOBS trainings run at once: the wasm backend trains on one thread, so JOBS = cores is the fastest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +18,7 @@ cd "$(dirname "$0")/../.."
 OUT=${OUT:-public/models/msir-default}
 WORK=${WORK:-.cache/recipes/msir-default}
 SEEDS=${SEEDS:-1 2 3 4}
+AUX_SEEDS=${AUX_SEEDS-1 2}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 CORPORA=(--corpus "${RAVDESS:-../shared/corpora/ravdess}" --corpus "${EMODB:-../shared/corpora/emodb}")
 msir() { node training/bin.mjs "$@"; }
@@ -28,8 +33,11 @@ msir train --arch svm "${CORPORA[@]}" --out "$WORK/linear" --name baseline-linea
 members=()
 running=0
 for seed in $SEEDS; do
-  echo "[recipe] MSIR seed $seed → $WORK/seed$seed (log $WORK/seed$seed.log)"
-  msir train "${CORPORA[@]}" --branches cr,lld --loss focal --seed "$seed" --out "$WORK/seed$seed" --name "msir-seed$seed" >"$WORK/seed$seed.log" 2>&1 &
+  flags=()
+  name="msir-seed$seed"
+  if [[ " $AUX_SEEDS " == *" $seed "* ]]; then flags=(--aux-emotions 0.5); name="msir-aux-seed$seed"; fi
+  echo "[recipe] MSIR seed $seed ${flags[*]} → $WORK/seed$seed (log $WORK/seed$seed.log)"
+  msir train "${CORPORA[@]}" --branches cr,lld --loss focal --seed "$seed" "${flags[@]}" --out "$WORK/seed$seed" --name "$name" >"$WORK/seed$seed.log" 2>&1 &
   members+=(--member "$WORK/seed$seed")
   running=$((running + 1))
   if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
