@@ -98,7 +98,7 @@ describe('weight averaging of the best epochs (--average-top)', () => {
 
 describe('auxiliary emotion head (--aux-emotions)', () => {
   it('trains on extra clips without touching the exported model, and leaks no tensors', async () => {
-    const { makeBatch } = await import('../../training/train/data.ts');
+    const { makeBatch, disposeBatch } = await import('../../training/train/data.ts');
     // Two EmoDB clips of other emotions (L boredom, A fear) from the train speakers.
     const ex = new FeatureExtractor();
     const extra: Sample[] = await Promise.all(
@@ -111,7 +111,7 @@ describe('auxiliary emotion head (--aux-emotions)', () => {
     expect(Array.from(b.targets.dataSync().slice(8))).toEqual(new Array(8).fill(0));
     expect(Array.from(b.aux!.targets.dataSync().slice(12))).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
     expect(() => makeBatch(cfg, train.slice(0, 1), { auxClasses: 6 })).toThrow(/auxiliary class/);
-    [b.batch.logmel, b.batch.lld, b.targets, b.aux!.targets, b.aux!.weights].forEach((t) => t?.dispose());
+    disposeBatch(b);
 
     const before = tf.memory().numTensors;
     const opts = { cfg, val, lr: 0.01, epochs: 3, patience: 10, batchSize: 8, microBatch: 4, cropFrames: 200, seed: 5, progress: false };

@@ -18,7 +18,7 @@ async function handle(task: WorkerTask): Promise<WorkerReply> {
   const decoded = await readAudioFile(task.path);
   const g = task.gainDb ? 10 ** (task.gainDb / 20) : 1;
   const gained = g === 1 ? decoded : decoded.map((v) => v * g);
-  const audio = task.speed && task.speed !== 1 ? await speedPerturb(gained, task.speed) : gained;
+  const audio = task.speed ? await speedPerturb(gained, task.speed) : gained;
   const reply: WorkerReply = { id: task.id, ok: true };
   if (task.featuresOut) {
     extractor ??= createFeatureExtractor();

@@ -199,10 +199,11 @@ class WorkerPool {
 export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): Promise<Map<string, CachedFeatures>> {
   const cacheDir = path.resolve(opts.cacheDir ?? DEFAULT_CACHE_DIR);
   // Level-normalised features live apart from raw ones, keyed by the target and the normaliser's code.
+  const speed = opts.speed !== undefined && opts.speed !== 1 ? opts.speed : undefined;
   const configKey = [
     opts.configKey,
     opts.gainDb === undefined || opts.gainDb === 0 ? undefined : `gainDb=${opts.gainDb}`,
-    opts.speed === undefined || opts.speed === 1 ? undefined : `speed=${opts.speed};${codeHash('training/augment/speed.ts')}`,
+    speed === undefined ? undefined : `speed=${speed};${codeHash('training/augment/speed.ts')}`,
     opts.levelDb === undefined ? undefined : `levelDb=${opts.levelDb};${codeHash('src/audio/normalise-level.ts')}`,
   ]
     .filter((k) => k !== undefined)
@@ -212,9 +213,9 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
     : featureCodeHash();
   const featDir = path.join(cacheDir, `features-${featHash}`);
   const w2vModel = opts.wav2vec2 ? path.resolve(opts.wav2vec2) : null;
-  // wav2vec2 encodes the gained audio as well (never the level-normalised one): key its folder by the gain.
-  const gainSuffix = `${opts.gainDb ? `-gain${opts.gainDb}` : ''}${opts.speed && opts.speed !== 1 ? `-speed${opts.speed}` : ''}`;
-  const w2vDir = w2vModel ? path.join(cacheDir, `w2v-${sslHash(w2vModel)}${gainSuffix}`) : null;
+  // wav2vec2 encodes the gained, speed-perturbed audio as well (never the level-normalised one): key its folder by both.
+  const audioSuffix = `${opts.gainDb ? `-gain${opts.gainDb}` : ''}${speed ? `-speed${speed}` : ''}`;
+  const w2vDir = w2vModel ? path.join(cacheDir, `w2v-${sslHash(w2vModel)}${audioSuffix}`) : null;
   const onError =
     opts.onError ?? ((clip: Clip, message: string) => process.stderr.write(`features: ${clip.id}: ${message}\n`));
   const bar = opts.onProgress ? null : progressBar('features', clips.length);
@@ -263,7 +264,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
       featuresOut: item.features ? undefined : fFile,
       ...(opts.levelDb !== undefined ? { levelDb: opts.levelDb } : {}),
       ...(opts.gainDb ? { gainDb: opts.gainDb } : {}),
-      ...(opts.speed && opts.speed !== 1 ? { speed: opts.speed } : {}),
+      ...(speed ? { speed } : {}),
       w2v: wFile && !item.w2v && w2vModel ? { model: w2vModel, out: wFile } : undefined,
     });
     taskClips.push(clip);

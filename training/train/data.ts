@@ -83,7 +83,7 @@ export interface Batch {
   aux?: { targets: tf.Tensor2D; weights: tf.Tensor1D };
 }
 
-/** Zero-padded tensors + lengths for the graph; the caller disposes the tensors (disposeBatch). */
+/** Zero-padded tensors + lengths for the graph; the caller disposes them with disposeBatch. */
 export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions = {}): Batch {
   const B = samples.length;
   // One crop window per sample, in frames of the 100 Hz inputs (log-Mel and LLD share the step).
@@ -173,13 +173,12 @@ export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions
   return { batch, targets, aux: { targets: tf.tensor2d(a, [B, K]), weights: tf.tensor1d(w) } };
 }
 
-export function disposeAux(b: Batch): void {
+/** Disposes every tensor of a batch: inputs, targets and auxiliary targets/weights. */
+export function disposeBatch(b: Batch): void {
+  b.batch.logmel?.dispose();
+  b.batch.lld?.dispose();
+  b.batch.w2v?.dispose();
+  b.targets.dispose();
   b.aux?.targets.dispose();
   b.aux?.weights.dispose();
-}
-
-export function disposeBatch(b: GraphBatch): void {
-  b.logmel?.dispose();
-  b.lld?.dispose();
-  b.w2v?.dispose();
 }

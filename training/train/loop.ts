@@ -9,7 +9,7 @@ import { buildMsirModel } from '../../src/model/msir.ts';
 import { crossEntropyLoss, focalLoss, softmaxCrossEntropy, DEFAULT_FOCAL, type FocalParams, type LossName } from '../../src/model/losses.ts';
 import type { MsirConfig } from '../../src/model/presets.ts';
 import { progressBar } from '../data/progress.ts';
-import { disposeAux, disposeBatch, makeBatch, sampleFrames, type Sample } from './data.ts';
+import { disposeBatch, makeBatch, sampleFrames, type Sample } from './data.ts';
 import { Rng } from './rng.ts';
 
 export interface TrainOptions {
@@ -81,15 +81,15 @@ export function predictSamples(graph: MsirGraph, samples: Sample[], microBatch =
   let lossSum = 0;
   for (let i = 0; i < order.length; i += microBatch) {
     const idx = order.slice(i, i + microBatch);
-    const { batch, targets } = makeBatch(graph.cfg, idx.map((k) => samples[k]!));
+    const made = makeBatch(graph.cfg, idx.map((k) => samples[k]!));
+    const { batch, targets } = made;
     const [p, l] = tf.tidy(() => {
       const { logits } = graph.forward(batch, false);
       return [tf.sigmoid(logits).dataSync() as Float32Array, crossEntropyLoss(logits, targets).dataSync()[0]!];
     });
     lossSum += l * idx.length;
     idx.forEach((k, j) => (probs[k] = p.slice(j * EMOTIONS.length, (j + 1) * EMOTIONS.length)));
-    disposeBatch(batch);
-    targets.dispose();
+    disposeBatch(made);
   }
   return { probs, loss: lossSum / Math.max(1, samples.length) };
 }
@@ -186,9 +186,7 @@ export function trainMsir(opts: TrainOptions): TrainResult {
         lossSum += value.dataSync()[0]! * g.length;
         seen += g.length;
         value.dispose();
-        disposeBatch(batch);
-        disposeAux(made);
-        targets.dispose();
+        disposeBatch(made);
         bar?.tick(1, `loss ${(lossSum / seen).toFixed(4)}`);
       }
       optimizer.applyGradients(Object.entries(acc).map(([name, tensor]) => ({ name, tensor })));

@@ -109,6 +109,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     for (const s of trainS) s.aux = classes.indexOf(emotionOf.get(s.id)!);
     for (const c of extraOk) {
       const f = fx.get(c.id)!;
+      // auxOnly: the detectors never see its label ('neutral' only fills the field)
       trainS.push({ ...makeSample(cfg, c.id, 'neutral', f.features, norm, f.w2v), aux: classes.indexOf(c.emotion), auxOnly: true });
     }
     auxInfo = { classes, weight: o.aux.weight, fraction: o.aux.fraction, extraClips: extraOk.length };
