@@ -6,6 +6,7 @@
 // trained weights drop into the exported standard layers unchanged.
 import * as tf from '@tensorflow/tfjs';
 import { customOp } from './custom-op.ts';
+import { hostValues } from './host-values.ts';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -22,28 +23,53 @@ export function lstmSequence(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayL
   if (lengths.length !== B) throw new Error(`lstmSequence: ${lengths.length} lengths for batch ${B}`);
   const lens = Int32Array.from(lengths, (l) => Math.max(0, Math.min(T, l)));
   const op = customOp((xp: tf.Tensor, uk: tf.Tensor) => {
-    const X = xp.dataSync() as Float32Array;
-    const U = uk.dataSync() as Float32Array;
+    const X = hostValues(xp);
+    const U = Float32Array.from(hostValues(uk)); // a copy: the backward pass runs after other allocations
+    // Uᵀ [4H, H], so each gate pre-activation is one contiguous dot product accumulated in a local.
+    const UT = new Float32Array(G * H);
+    for (let j = 0; j < H; j++) for (let k = 0; k < G; k++) UT[k * H + j] = U[j * G + k]!;
+    const f32 = Math.fround;
     // Saved activations per (b, t): gates i f g o, cell c, tanh(c).
     const gates = new Float32Array(B * T * G);
     const cells = new Float32Array(B * T * H);
     const tanhC = new Float32Array(B * T * H);
     const out = new Float32Array(B * T * H);
     const z = new Float32Array(G);
+    const nz = new Int32Array(H); // units with h ≠ 0 (adding 0·u leaves z as it is)
     for (let b = 0; b < B; b++) {
       const L = lens[b]!;
       let prevT = -1;
       for (let s = 0; s < L; s++) {
         const t = reverse ? L - 1 - s : s;
         const xo = (b * T + t) * G;
-        for (let k = 0; k < G; k++) z[k] = X[xo + k]!;
-        if (prevT >= 0) {
+        if (prevT < 0) {
+          for (let k = 0; k < G; k++) z[k] = X[xo + k]!;
+        } else {
           const ho = (b * T + prevT) * H;
-          for (let j = 0; j < H; j++) {
-            const hj = out[ho + j]!;
-            if (hj === 0) continue;
-            const uo = j * G;
-            for (let k = 0; k < G; k++) z[k]! += hj * U[uo + k]!;
+          let n = 0;
+          for (let j = 0; j < H; j++) if (out[ho + j] !== 0) nz[n++] = j;
+          // z_k = x_k + Σ_j h_j·U[j,k] in unit order, float32-rounded after every add: the same
+          // arithmetic as accumulating row by row into a Float32Array. Four gates at a time: four
+          // independent rounding chains keep the CPU busy (G = 4H, so G is a multiple of 4).
+          for (let k = 0; k < G; k += 4) {
+            let a0 = X[xo + k]!;
+            let a1 = X[xo + k + 1]!;
+            let a2 = X[xo + k + 2]!;
+            let a3 = X[xo + k + 3]!;
+            const u0 = k * H;
+            for (let q = 0; q < n; q++) {
+              const j = nz[q]!;
+              const h = out[ho + j]!;
+              const u = u0 + j;
+              a0 = f32(a0 + h * UT[u]!);
+              a1 = f32(a1 + h * UT[u + H]!);
+              a2 = f32(a2 + h * UT[u + 2 * H]!);
+              a3 = f32(a3 + h * UT[u + 3 * H]!);
+            }
+            z[k] = a0;
+            z[k + 1] = a1;
+            z[k + 2] = a2;
+            z[k + 3] = a3;
           }
         }
         const so = (b * T + t) * H;
@@ -69,7 +95,7 @@ export function lstmSequence(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayL
     }
     const value = tf.tensor3d(out, [B, T, H]);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      const DY = dy.dataSync() as Float32Array;
+      const DY = hostValues(dy);
       const dX = new Float32Array(B * T * G);
       const dU = new Float32Array(H * G);
       const dh = new Float32Array(H);
@@ -101,7 +127,38 @@ export function lstmSequence(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayL
           // dh_prev = dz · Uᵀ ; dU += h_prevᵀ · dz
           if (prevT >= 0) {
             const ho = (b * T + prevT) * H;
-            for (let j = 0; j < H; j++) {
+            // Four units at a time (independent sums; each still runs over k in order).
+            let j = 0;
+            for (; j + 4 <= H; j += 4) {
+              const u0 = j * G;
+              const u1 = u0 + G;
+              const u2 = u1 + G;
+              const u3 = u2 + G;
+              const h0 = out[ho + j]!;
+              const h1 = out[ho + j + 1]!;
+              const h2 = out[ho + j + 2]!;
+              const h3 = out[ho + j + 3]!;
+              let a0 = 0;
+              let a1 = 0;
+              let a2 = 0;
+              let a3 = 0;
+              for (let k = 0; k < G; k++) {
+                const dz = dX[go + k]!;
+                a0 += dz * U[u0 + k]!;
+                a1 += dz * U[u1 + k]!;
+                a2 += dz * U[u2 + k]!;
+                a3 += dz * U[u3 + k]!;
+                dU[u0 + k]! += h0 * dz;
+                dU[u1 + k]! += h1 * dz;
+                dU[u2 + k]! += h2 * dz;
+                dU[u3 + k]! += h3 * dz;
+              }
+              dh[j] = a0;
+              dh[j + 1] = a1;
+              dh[j + 2] = a2;
+              dh[j + 3] = a3;
+            }
+            for (; j < H; j++) {
               const uo = j * G;
               let acc = 0;
               const hj = out[ho + j]!;
