@@ -68,33 +68,36 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): tf
  */
 export function maxPoolValid(x: tf.Tensor4D, ph: number, pw: number): tf.Tensor4D {
   const op = customOp((a: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([a]);
+    const value = tf.maxPool(a as tf.Tensor4D, [ph, pw], [ph, pw], 'valid');
+    save([a, value]);
     return {
-      value: tf.maxPool(a as tf.Tensor4D, [ph, pw], [ph, pw], 'valid'),
+      value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const sx = saved[0] as tf.Tensor4D;
+        const [sx, sy] = saved as [tf.Tensor4D, tf.Tensor4D];
         const [B, T, F, C] = sx.shape;
         const [, To, Fo] = dy.shape as [number, number, number, number];
         const X = hostValues(sx);
+        const Y = hostValues(sy);
         const DY = hostValues(dy);
         const DX = new Float32Array(X.length);
+        // Branch-free: the first window element equal to the pooled maximum takes the gradient
+        // (`free` marks channels still waiting for theirs). `dy·t + 0` turns −0 into +0, so the result is
+        // bit for bit that of adding dy at the first maximum into zeros.
+        const free = new Int32Array(C);
         for (let b = 0; b < B; b++)
           for (let to = 0; to < To; to++)
             for (let fo = 0; fo < Fo; fo++) {
               const oo = ((b * To + to) * Fo + fo) * C;
-              for (let c = 0; c < C; c++) {
-                let best = -Infinity;
-                let arg = 0;
-                for (let i = 0; i < ph; i++)
-                  for (let j = 0; j < pw; j++) {
-                    const idx = ((b * T + to * ph + i) * F + fo * pw + j) * C + c;
-                    const v = X[idx]!;
-                    if (v > best) {
-                      best = v;
-                      arg = idx;
-                    }
+              free.fill(1);
+              for (let i = 0; i < ph; i++) {
+                let base = ((b * T + to * ph + i) * F + fo * pw) * C;
+                for (let j = 0; j < pw; j++, base += C) {
+                  for (let c = 0; c < C; c++) {
+                    const t = +(X[base + c] === Y[oo + c]) & free[c]!;
+                    free[c] = free[c]! - t;
+                    DX[base + c] = DY[oo + c]! * t + 0;
                   }
-                DX[arg]! += DY[oo + c]!;
+                }
               }
             }
         return [tf.tensor4d(DX, [B, T, F, C])];
@@ -105,36 +108,41 @@ export function maxPoolValid(x: tf.Tensor4D, ph: number, pw: number): tf.Tensor4
 }
 
 /**
- * Column sums of x [N, C] weighted by 0/1 row weights w [N, 1] (or all ones): [1, C]. The same as
- * matMul(wᵀ, x) bit for bit (XNNPACK sums each column sequentially in float32, as this loop does), but
- * on wasm 4× faster for tall x: the matMul repacks the fresh x as its weight operand on every call.
+ * Column sums of x [N, C] over the rows whose weight in w [N, 1] is 1 (0/1 weights; null = all rows):
+ * [1, C]. The same as matMul(wᵀ, x) bit for bit (XNNPACK sums each column sequentially in float32, as
+ * this loop does), but on wasm 4× faster for tall x: the matMul repacks the fresh x as its weight
+ * operand on every call.
  */
 export function columnSums(x: tf.Tensor2D, rowWeights: tf.Tensor2D | null): tf.Tensor2D {
   const [N, C] = x.shape;
   if (!onWasm()) return tf.matMul(rowWeights ? rowWeights.reshape([1, N]) : tf.ones([1, N]), x) as tf.Tensor2D;
   const X = hostValues(x);
   const W = rowWeights ? hostValues(rowWeights) : null;
+  if (W && W.some((w) => w !== 0 && w !== 1)) throw new Error('columnSums: row weights must be 0 or 1');
   const acc = new Float32Array(C);
   const f = Math.fround;
-  // Eight columns at a time in locals (float32-rounded after every add, as the matMul does).
+  // Eight columns at a time in locals, float32-rounded after every add as the matMul does (1·x = x;
+  // a 0 row adds ±0, which leaves every sum as it is, so it is skipped).
   let c0 = 0;
-  for (; c0 < C; c0 += 8) {
-    const n = Math.min(8, C - c0);
+  for (; c0 + 8 <= C; c0 += 8) {
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0; // prettier-ignore
     for (let k = 0, o = c0; k < N; k++, o += C) {
-      const w = W ? W[k]! : 1;
-      if (w === 0) continue; // w·x = ±0 leaves every sum as it is
-      a0 = f(a0 + f(w * X[o]!));
-      if (n > 1) a1 = f(a1 + f(w * X[o + 1]!));
-      if (n > 2) a2 = f(a2 + f(w * X[o + 2]!));
-      if (n > 3) a3 = f(a3 + f(w * X[o + 3]!));
-      if (n > 4) a4 = f(a4 + f(w * X[o + 4]!));
-      if (n > 5) a5 = f(a5 + f(w * X[o + 5]!));
-      if (n > 6) a6 = f(a6 + f(w * X[o + 6]!));
-      if (n > 7) a7 = f(a7 + f(w * X[o + 7]!));
+      if (W && W[k] === 0) continue;
+      a0 = f(a0 + X[o]!);
+      a1 = f(a1 + X[o + 1]!);
+      a2 = f(a2 + X[o + 2]!);
+      a3 = f(a3 + X[o + 3]!);
+      a4 = f(a4 + X[o + 4]!);
+      a5 = f(a5 + X[o + 5]!);
+      a6 = f(a6 + X[o + 6]!);
+      a7 = f(a7 + X[o + 7]!);
     }
-    const sums = [a0, a1, a2, a3, a4, a5, a6, a7];
-    for (let i = 0; i < n; i++) acc[c0 + i] = sums[i]!;
+    acc.set([a0, a1, a2, a3, a4, a5, a6, a7], c0);
+  }
+  for (; c0 < C; c0++) {
+    let a = 0;
+    for (let k = 0, o = c0; k < N; k++, o += C) if (!W || W[k] !== 0) a = f(a + X[o]!);
+    acc[c0] = a;
   }
   return tf.tensor2d(acc, [1, C]);
 }

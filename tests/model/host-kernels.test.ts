@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../training/backend/index.ts';
 import { hostValues } from '../../src/model/host-values.ts';
 import { lstmSequence } from '../../src/model/lstm.ts';
-import { columnSums } from '../../src/model/ops.ts';
+import { columnSums, maxPoolValid } from '../../src/model/ops.ts';
 
 function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -70,5 +70,34 @@ describe('JS training kernels on wasm', () => {
     await tf.setBackend('wasm');
     expect(onWasm.map((a, i) => sameBits(a, onCpu[i]!))).toEqual([0, 0, 0, 0, 0, 0]);
     expect(onWasm[2]!.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('maxPoolValid: the gradient goes to each window\'s first maximum, bit for bit, with ties and −0', () => {
+    const [B, T, F, C, ph, pw] = [2, 9, 7, 5, 2, 3];
+    const xs = Array.from({ length: B * T * F * C }, (_, i) => Math.fround(Math.sin(i * 12.9898) * 3));
+    for (let i = 0; i + C < xs.length; i += 7) xs[i + C] = xs[i]!; // ties inside windows
+    for (let i = 0; i < xs.length; i += 23) xs[i] = i % 2 ? 0 : -0;
+    const x = tf.tensor4d(xs, [B, T, F, C]);
+    const [To, Fo] = [Math.floor(T / ph), Math.floor(F / pw)];
+    const dys = Array.from({ length: B * To * Fo * C }, (_, i) => (i % 11 === 0 ? -0 : Math.fround(Math.cos(i) * 2)));
+    const dy = tf.tensor4d(dys, [B, To, Fo, C]);
+    const got = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(maxPoolValid(a as tf.Tensor4D, ph, pw), dy)))(x).dataSync();
+    // reference: scan each window in (i, j) order, keep the first strictly larger value
+    const want = new Float32Array(xs.length);
+    for (let b = 0; b < B; b++)
+      for (let to = 0; to < To; to++)
+        for (let fo = 0; fo < Fo; fo++)
+          for (let c = 0; c < C; c++) {
+            let best = -Infinity;
+            let arg = -1;
+            for (let i = 0; i < ph; i++)
+              for (let j = 0; j < pw; j++) {
+                const idx = ((b * T + to * ph + i) * F + fo * pw + j) * C + c;
+                if (xs[idx]! > best) [best, arg] = [xs[idx]!, idx];
+              }
+            want[arg]! += dys[((b * To + to) * Fo + fo) * C + c]!;
+          }
+    expect(sameBits(got, want)).toBe(0);
+    expect(Array.from(got).filter((v) => v !== 0).length).toBeGreaterThan(B * To * Fo * C * 0.8);
   });
 });
