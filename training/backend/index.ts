@@ -6,6 +6,15 @@ import { dirname, join } from 'node:path';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** The usage line of the commands' --backend option. */
+export const BACKEND_USAGE = '  --backend auto|tensorflow|wasm|cpu   tfjs backend (default auto: tfjs-node when installed, else wasm, else cpu)';
+
+export function isBackendChoice(v: string): v is BackendChoice {
+  return (BACKEND_CHOICES as readonly string[]).includes(v);
+}
+
 let chosen: string | null = null;
 
 async function tryImport(name: string): Promise<boolean> {

@@ -10,13 +10,15 @@ import { loadPredictor } from '../../src/model/load.ts';
 import type { Wav2Vec2Encoder } from '../../src/ssl/encoder.ts';
 import { loadEncoderForModel } from '../../src/ssl/for-model.ts';
 import { parseCommand, usageError } from './cli-args.ts';
+import { BACKEND_USAGE, initBackend, isBackendChoice } from '../backend/index.ts';
 
 const usage = `usage: msir detect --model DIR [--wav2vec2 DIR] [--json FILE] CLIP [CLIP…]
 
 Detect happy / neutral / sad / angry in each clip (WAV or FLAC, any rate, mono or stereo).
   --model DIR        model folder (e.g. public/models/msir-default)
   --wav2vec2 DIR     wav2vec2 model folder (only for models with a w2v branch)
-  --json FILE        also write the detections as JSON`;
+  --json FILE        also write the detections as JSON
+${BACKEND_USAGE}`;
 
 export interface ClipDetection {
   file: string;
@@ -32,6 +34,7 @@ export async function run(args: string[]): Promise<number> {
       model: { type: 'string' },
       wav2vec2: { type: 'string' },
       json: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -39,6 +42,9 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (!values.model) return usageError('detect', usage)('--model is required');
   if (positionals.length === 0) return usageError('detect', usage)('give at least one audio file');
+  if (!isBackendChoice(values.backend)) return usageError('detect', usage)(`--backend must be auto, tensorflow, wasm or cpu (got "${values.backend}")`);
+  // stderr: stdout carries only the detections
+  process.stderr.write(`backend: ${await initBackend(values.backend)}\n`);
   const predictor = await loadPredictor(values.model);
   const { manifest } = predictor;
   let encoder: Wav2Vec2Encoder | undefined;

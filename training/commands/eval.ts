@@ -12,6 +12,7 @@ import type { EmotionPredictor } from '../../src/model/predictor.ts';
 import { extractAll } from '../data/cache.ts';
 import { labelled, loadCorpora, selectSplit } from '../data/corpus.ts';
 import { parseCommand, usageError } from './cli-args.ts';
+import { BACKEND_USAGE, initBackend, isBackendChoice } from '../backend/index.ts';
 
 const usage = `usage: msir eval --model DIR --corpus DIR [--corpus DIR…] [options]
 
@@ -27,7 +28,8 @@ IEMOCAP's release layout, on the 4-class subset (happy, neutral, sad, angry).
   --workers N        feature extraction threads (default: all cores)
   --sessions LIST    IEMOCAP only: sessions to load, e.g. 5 or 1,2,3,4
   --gain-db=X        scale every clip by X dB first (e.g. --gain-db=-20: a quieter microphone); the
-                     model's own level normalisation, if it has one, still applies after it`;
+                     model's own level normalisation, if it has one, still applies after it
+${BACKEND_USAGE}`;
 
 export interface ClipResult extends Pick<Clip, 'id' | 'path' | 'corpus' | 'session' | 'speaker' | 'emotion'> {
   label: Emotion;
@@ -169,6 +171,7 @@ export async function run(args: string[]): Promise<number> {
       workers: { type: 'string' },
       sessions: { type: 'string' },
       'gain-db': { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -185,6 +188,8 @@ export async function run(args: string[]): Promise<number> {
   if (sessions && !sessions.every((s) => Number.isInteger(s) && s > 0)) return bad('--sessions must list session numbers, e.g. 1,2,3,4');
   const gainDb = values['gain-db'] === undefined ? undefined : Number(values['gain-db']);
   if (gainDb !== undefined && !(Number.isFinite(gainDb) && Math.abs(gainDb) <= 60)) return bad('--gain-db must be a number of dB within ±60 (write --gain-db=-20)');
+  if (!isBackendChoice(values.backend)) return bad(`--backend must be auto, tensorflow, wasm or cpu (got "${values.backend}")`);
+  console.log(`backend: ${await initBackend(values.backend)}`);
 
   const out = await evaluateModel({
     model: values.model,
