@@ -40,6 +40,21 @@ describe('msir detect', () => {
     expect(emotions.angry!.positive).toBe(true);
     expect(emotions.happy!.positive).toBe(false);
     expect(r.stdout).toMatch(/angry \+0\.\d{3}/);
+    expect(r.stderr).toMatch(/^backend: wasm/m); // the default backend, reported where it does not mix with detections
+  });
+
+  it('gives the same detections on the cpu backend as on wasm (to float rounding)', () => {
+    const [wasm, cpu] = ['wasm', 'cpu'].map((backend) => {
+      const json = join(tmp, `${backend}.json`);
+      const r = msir('--model', MODEL, '--backend', backend, '--json', json, ANGRY);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(`backend: ${backend}`);
+      return JSON.parse(readFileSync(json, 'utf8')).clips[0].emotions as Record<string, { probability: number; positive: boolean }>;
+    });
+    for (const e of EMOTIONS) {
+      expect(wasm![e]!.probability).toBeCloseTo(cpu![e]!.probability, 5);
+      expect(wasm![e]!.positive).toBe(cpu![e]!.positive);
+    }
   });
 
   it('says a silent clip has no speech instead of guessing emotions', () => {
@@ -50,9 +65,12 @@ describe('msir detect', () => {
     expect(r.stdout).not.toMatch(/angry/);
   });
 
-  it('exits 2 with usage when the model or clips are missing', () => {
+  it('exits 2 with usage when the model or clips are missing, or the backend is unknown', () => {
     const r = msir('--model', MODEL);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/usage: msir detect/);
+    const b = msir('--model', MODEL, '--backend', 'gpu', ANGRY);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/--backend must be auto, tensorflow, wasm or cpu \(got "gpu"\)/);
   });
 });
