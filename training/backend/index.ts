@@ -15,6 +15,11 @@ export function isBackendChoice(v: string): v is BackendChoice {
   return (BACKEND_CHOICES as readonly string[]).includes(v);
 }
 
+/** The commands' usage error for a --backend value that `isBackendChoice` refused. */
+export function backendChoiceError(v: string): string {
+  return `--backend must be ${BACKEND_CHOICES.slice(0, -1).join(', ')} or ${BACKEND_CHOICES.at(-1)} (got "${v}")`;
+}
+
 let chosen: string | null = null;
 
 async function tryImport(name: string): Promise<boolean> {

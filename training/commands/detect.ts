@@ -10,7 +10,7 @@ import { loadPredictor } from '../../src/model/load.ts';
 import type { Wav2Vec2Encoder } from '../../src/ssl/encoder.ts';
 import { loadEncoderForModel } from '../../src/ssl/for-model.ts';
 import { parseCommand, usageError } from './cli-args.ts';
-import { BACKEND_USAGE, initBackend, isBackendChoice } from '../backend/index.ts';
+import { BACKEND_USAGE, backendChoiceError, initBackend, isBackendChoice } from '../backend/index.ts';
 
 const usage = `usage: msir detect --model DIR [--wav2vec2 DIR] [--json FILE] CLIP [CLIP…]
 
@@ -42,7 +42,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (!values.model) return usageError('detect', usage)('--model is required');
   if (positionals.length === 0) return usageError('detect', usage)('give at least one audio file');
-  if (!isBackendChoice(values.backend)) return usageError('detect', usage)(`--backend must be auto, tensorflow, wasm or cpu (got "${values.backend}")`);
+  if (!isBackendChoice(values.backend)) return usageError('detect', usage)(backendChoiceError(values.backend));
   // stderr: stdout carries only the detections
   process.stderr.write(`backend: ${await initBackend(values.backend)}\n`);
   const predictor = await loadPredictor(values.model);

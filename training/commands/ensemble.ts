@@ -10,7 +10,7 @@ import { loadManifest, MANIFEST_FILE } from '../../src/model/load.ts';
 import { MANIFEST_FORMAT_VERSION, parseManifest, type Branch, type ModelManifest } from '../../src/model/manifest.ts';
 import { gitCommit } from '../provenance.ts';
 import { parseCommand, usageError } from './cli-args.ts';
-import { BACKEND_USAGE, initBackend, isBackendChoice } from '../backend/index.ts';
+import { BACKEND_USAGE, backendChoiceError, initBackend, isBackendChoice } from '../backend/index.ts';
 import { evaluateModel, reportOf } from './eval.ts';
 
 const usage = `usage: msir ensemble --member DIR --member DIR [--member DIR…] --corpus DIR [--corpus DIR…] --out DIR [options]
@@ -195,7 +195,7 @@ export async function run(args: string[]): Promise<number> {
   if (weights && !(weights.length === values.member.length && weights.every((w) => Number.isFinite(w) && w > 0))) return bad(`--weights must list ${values.member.length} positive numbers`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) return bad('--workers must be a positive integer');
-  if (!isBackendChoice(values.backend)) return bad(`--backend must be auto, tensorflow, wasm or cpu (got "${values.backend}")`);
+  if (!isBackendChoice(values.backend)) return bad(backendChoiceError(values.backend));
   console.log(`backend: ${await initBackend(values.backend)}`);
   await buildEnsemble({
     members: values.member,

@@ -12,7 +12,7 @@ import type { EmotionPredictor } from '../../src/model/predictor.ts';
 import { extractAll } from '../data/cache.ts';
 import { labelled, loadCorpora, selectSplit } from '../data/corpus.ts';
 import { parseCommand, usageError } from './cli-args.ts';
-import { BACKEND_USAGE, initBackend, isBackendChoice } from '../backend/index.ts';
+import { BACKEND_USAGE, backendChoiceError, initBackend, isBackendChoice } from '../backend/index.ts';
 
 const usage = `usage: msir eval --model DIR --corpus DIR [--corpus DIR…] [options]
 
@@ -188,7 +188,7 @@ export async function run(args: string[]): Promise<number> {
   if (sessions && !sessions.every((s) => Number.isInteger(s) && s > 0)) return bad('--sessions must list session numbers, e.g. 1,2,3,4');
   const gainDb = values['gain-db'] === undefined ? undefined : Number(values['gain-db']);
   if (gainDb !== undefined && !(Number.isFinite(gainDb) && Math.abs(gainDb) <= 60)) return bad('--gain-db must be a number of dB within ±60 (write --gain-db=-20)');
-  if (!isBackendChoice(values.backend)) return bad(`--backend must be auto, tensorflow, wasm or cpu (got "${values.backend}")`);
+  if (!isBackendChoice(values.backend)) return bad(backendChoiceError(values.backend));
   console.log(`backend: ${await initBackend(values.backend)}`);
 
   const out = await evaluateModel({

@@ -1,7 +1,7 @@
 // `msir train`: train the MSIR model (default) or the linear baseline (--arch svm) into a model folder.
 import { isSpeed, MAX_SPEED, MIN_SPEED } from '../augment/speed.ts';
 import { parseArgs } from 'node:util';
-import { initBackend, type BackendChoice } from '../backend/index.ts';
+import { BACKEND_USAGE, backendChoiceError, initBackend, isBackendChoice } from '../backend/index.ts';
 import type { Branch } from '../../src/model/manifest.ts';
 import { DEFAULT_LEVEL_DB, isLevelDb } from '../../src/audio/normalise-level.ts';
 import { PRESETS, type LldVariant, type LogmelVariant, type PresetName } from '../../src/model/presets.ts';
@@ -38,7 +38,7 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --level-db=X|off         scale every clip to active speech level X dBFS before extracting features,
                            in training and wherever the model runs (default -26; off = raw levels)
   --seed N                 (default 1)
-  --backend auto|tensorflow|wasm|cpu   (default auto)
+${BACKEND_USAGE}
   --cache DIR, --workers N, --wav2vec2 DIR, --name NAME, --max-clips N (per split, quick runs)`;
 
 const list = (s: string | undefined, n: number, dflt: number): number[] => {
@@ -125,7 +125,8 @@ export async function run(args: string[]): Promise<number> {
   const auxFraction = Number(values['aux-fraction']);
   if (!(Number.isFinite(auxWeight) && auxWeight >= 0)) throw new Error(`--aux-emotions must be a non-negative loss weight, got ${values['aux-emotions']}`);
   if (!(Number.isFinite(auxFraction) && auxFraction >= 0 && auxFraction <= 1)) throw new Error(`--aux-fraction must be within [0, 1], got ${values['aux-fraction']}`);
-  const backend = await initBackend(values.backend as BackendChoice);
+  if (!isBackendChoice(values.backend)) throw new Error(backendChoiceError(values.backend));
+  const backend = await initBackend(values.backend);
   console.log(`backend: ${backend}`);
   const { runTraining } = await import('../train/run.ts');
   await runTraining({
