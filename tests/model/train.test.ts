@@ -128,6 +128,36 @@ describe('auxiliary emotion head (--aux-emotions)', () => {
   });
 });
 
+describe('speaker-adversarial head (--adv-speakers)', () => {
+  it('changes the training of the shared layers, not the exported model, and leaks no tensors', async () => {
+    const { makeBatch, disposeBatch } = await import('../../training/train/data.ts');
+    // TRAIN holds speakers 03 (first four clips) and 08.
+    const withSpk = train.map((s, i) => ({ ...s, speaker: i < 4 ? 0 : 1 }));
+    const b = makeBatch(cfg, withSpk.slice(2, 6), { speakers: 2 });
+    expect(Array.from(b.speakers!.dataSync())).toEqual([1, 0, 1, 0, 0, 1, 0, 1]);
+    expect(() => makeBatch(cfg, train.slice(0, 1), { speakers: 2 })).toThrow(/speaker index/);
+    disposeBatch(b);
+
+    const before = tf.memory().numTensors;
+    const opts = { cfg, val, lr: 0.01, epochs: 3, patience: 10, batchSize: 8, microBatch: 4, cropFrames: 200, seed: 6, progress: false };
+    const plain = trainMsir({ ...opts, train });
+    const adv = trainMsir({ ...opts, train: withSpk, adversary: { speakers: 2, weight: 1 } });
+    expect(adv.history.every((h) => Number.isFinite(h.loss))).toBe(true);
+    expect(adv.model.weights.map((w) => w.shape)).toEqual(plain.model.weights.map((w) => w.shape));
+    // the reversed gradient reached the shared layers: the trained weights differ from the plain run's
+    const differs = adv.model.weights.some((w, i) => {
+      const a = w.read().dataSync();
+      const p = plain.model.weights[i]!.read().dataSync();
+      return a.some((v, j) => v !== p[j]);
+    });
+    expect(differs).toBe(true);
+    expect(() => trainMsir({ ...opts, train, adversary: { speakers: 2, weight: 1 } })).toThrow(/speaker index/);
+    adv.model.dispose();
+    plain.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('training batches', () => {
   it('are deterministic by seed; augmentation masks whole spans and leaves padding at 0', async () => {
     const { makeBatch, sampleFrames } = await import('../../training/train/data.ts');

@@ -32,6 +32,10 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
                            fearful, boredom, …), loss weight W, also trained on the train speakers'
                            clips outside the four emotions; dropped at export (default off)
   --aux-fraction F         share of those extra clips drawn into each epoch (default 0.5)
+  --adv-speakers W         speaker-adversarial head: an MLP learns to tell the training speakers apart
+                           from the detectors' hidden layer behind gradient reversal ramping up to W,
+                           pushing the model towards speaker-independent cues; dropped at export
+                           (default off)
   --speed LIST             speed-perturbed copies of every training clip (e.g. 0.9,1.1; default off):
                            each epoch trains on the clip or one of its copies, drawn by seed
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
@@ -80,6 +84,7 @@ export async function run(args: string[]): Promise<number> {
       'average-top': { type: 'string', default: '1' },
       'aux-emotions': { type: 'string' },
       'aux-fraction': { type: 'string', default: '0.5' },
+      'adv-speakers': { type: 'string' },
       mask: { type: 'string', default: '2,30,6' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
@@ -125,6 +130,8 @@ export async function run(args: string[]): Promise<number> {
   const auxFraction = Number(values['aux-fraction']);
   if (!(Number.isFinite(auxWeight) && auxWeight >= 0)) throw new Error(`--aux-emotions must be a non-negative loss weight, got ${values['aux-emotions']}`);
   if (!(Number.isFinite(auxFraction) && auxFraction >= 0 && auxFraction <= 1)) throw new Error(`--aux-fraction must be within [0, 1], got ${values['aux-fraction']}`);
+  const advWeight = values['adv-speakers'] === undefined ? 0 : Number(values['adv-speakers']);
+  if (!(Number.isFinite(advWeight) && advWeight >= 0)) throw new Error(`--adv-speakers must be a non-negative reversal strength, got ${values['adv-speakers']}`);
   if (!isBackendChoice(values.backend)) throw new Error(backendChoiceError(values.backend));
   const backend = await initBackend(values.backend);
   console.log(`backend: ${backend}`);
@@ -151,6 +158,7 @@ export async function run(args: string[]): Promise<number> {
     maxFrames: int('max-frames', values['max-frames']),
     ...(speeds.length ? { speeds } : {}),
     ...(auxWeight > 0 ? { aux: { weight: auxWeight, fraction: auxFraction } } : {}),
+    ...(advWeight > 0 ? { adversarySpeakers: advWeight } : {}),
     averageTop: Math.max(1, int('average-top', values['average-top'])),
     levelDb,
     cacheDir: values.cache,

@@ -23,6 +23,8 @@ export interface Sample {
   aux?: number;
   /** A clip outside the four emotions: trains only the auxiliary head, never the detectors. */
   auxOnly?: boolean;
+  /** Index of the clip's training speaker (speaker-adversarial head); absent = none. */
+  speaker?: number;
   /** Augmented versions of the same clip (e.g. speed-perturbed); training draws one of [self, ...variants] per epoch. */
   variants?: Sample[];
 }
@@ -74,6 +76,8 @@ export interface BatchOptions {
   mask?: { masks: number; maxFrames: number; maxBands: number };
   /** Number of auxiliary classes: also return one-hot auxiliary targets and detector weights. */
   auxClasses?: number;
+  /** Number of training speakers: also return one-hot speaker targets (speaker-adversarial head). */
+  speakers?: number;
 }
 
 export interface Batch {
@@ -81,6 +85,8 @@ export interface Batch {
   targets: tf.Tensor2D;
   /** With auxClasses: [B, K] one-hot targets of the auxiliary head, and [B] detector weights (0 = auxOnly). */
   aux?: { targets: tf.Tensor2D; weights: tf.Tensor1D };
+  /** With speakers: [B, S] one-hot speaker targets. */
+  speakers?: tf.Tensor2D;
 }
 
 /** Zero-padded tensors + lengths for the graph; the caller disposes them with disposeBatch. */
@@ -162,7 +168,17 @@ export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions
     if (!s.auxOnly) y[b * EMOTIONS.length + EMOTIONS.indexOf(s.label)] = 1;
   });
   const targets = tf.tensor2d(y, [B, EMOTIONS.length]);
-  if (!opts.auxClasses) return { batch, targets };
+  const out: Batch = { batch, targets };
+  if (opts.speakers) {
+    const S = opts.speakers;
+    const a = new Float32Array(B * S);
+    samples.forEach((s, b) => {
+      if (s.speaker === undefined || s.speaker < 0 || s.speaker >= S) throw new Error(`${s.id}: no speaker index in 0…${S - 1}`);
+      a[b * S + s.speaker] = 1;
+    });
+    out.speakers = tf.tensor2d(a, [B, S]);
+  }
+  if (!opts.auxClasses) return out;
   const K = opts.auxClasses;
   const a = new Float32Array(B * K);
   samples.forEach((s, b) => {
@@ -170,10 +186,11 @@ export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions
     a[b * K + s.aux] = 1;
   });
   const w = Float32Array.from(samples, (s) => (s.auxOnly ? 0 : 1));
-  return { batch, targets, aux: { targets: tf.tensor2d(a, [B, K]), weights: tf.tensor1d(w) } };
+  out.aux = { targets: tf.tensor2d(a, [B, K]), weights: tf.tensor1d(w) };
+  return out;
 }
 
-/** Disposes every tensor of a batch: inputs, targets and auxiliary targets/weights. */
+/** Disposes every tensor of a batch: inputs, targets, auxiliary targets/weights and speaker targets. */
 export function disposeBatch(b: Batch): void {
   b.batch.logmel?.dispose();
   b.batch.lld?.dispose();
@@ -181,4 +198,5 @@ export function disposeBatch(b: Batch): void {
   b.targets.dispose();
   b.aux?.targets.dispose();
   b.aux?.weights.dispose();
+  b.speakers?.dispose();
 }

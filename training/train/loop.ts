@@ -11,6 +11,7 @@ import type { MsirConfig } from '../../src/model/presets.ts';
 import { progressBar } from '../data/progress.ts';
 import { disposeBatch, makeBatch, sampleFrames, type Sample } from './data.ts';
 import { Rng } from './rng.ts';
+import { SpeakerAdversary, reversalScale } from './adversary.ts';
 
 export interface TrainOptions {
   cfg: MsirConfig;
@@ -43,6 +44,11 @@ export interface TrainOptions {
    * `fraction`. The head is dropped after training: the exported model is unchanged.
    */
   aux?: { classes: number; weight: number; fraction: number };
+  /**
+   * Speaker-adversarial head behind gradient reversal (see adversary.ts): every training sample needs
+   * `speaker` in 0…speakers−1; the reversal strength ramps up to `weight`. Dropped after training.
+   */
+  adversary?: { speakers: number; weight: number };
   /** Called with each epoch's log line. */
   log?: (line: string) => void;
   /** Show a progress bar on stderr (default true). */
@@ -118,6 +124,8 @@ export function trainMsir(opts: TrainOptions): TrainResult {
   const aux = opts.aux;
   if (aux && opts.train.some((s) => s.aux === undefined)) throw new Error('auxiliary training needs an aux class on every training sample');
   if (opts.val.some((s) => s.auxOnly)) throw new Error('val samples must be in the four emotions');
+  const adv = opts.adversary;
+  if (adv && opts.train.some((s) => s.speaker === undefined)) throw new Error('speaker-adversarial training needs a speaker index on every training sample');
   const model = buildMsirModel(cfg, seed);
   initWeights(model, seed);
   const graph = new MsirGraph(model, cfg);
@@ -131,7 +139,8 @@ export function trainMsir(opts: TrainOptions): TrainResult {
         return [tf.variable(tf.randomUniform([fanIn, aux.classes], -lim, lim, 'float32', seed + 7919)), tf.variable(tf.zeros([aux.classes]))] as const;
       })
     : null;
-  const trainable = auxVars ? [...graph.trainable, ...auxVars] : graph.trainable;
+  const adversary = adv ? new SpeakerAdversary(cfg.head.dense, adv.speakers, seed) : null;
+  const trainable = [...graph.trainable, ...(auxVars ?? []), ...(adversary?.vars ?? [])];
   const valLabels: Emotion[] = opts.val.map((s) => s.label);
   const t0 = performance.now();
   const history: EpochLog[] = [];
@@ -155,6 +164,7 @@ export function trainMsir(opts: TrainOptions): TrainResult {
     for (let i = 0; i < idx.length; i += micro) micros.push(idx.slice(i, i + micro));
     rng.shuffle(micros);
     const perStep = Math.max(1, Math.round(B / micro));
+    const advScale = adv ? reversalScale(adv.weight, epoch, epochs) : 0;
     const bar = opts.progress === false ? null : progressBar(`epoch ${epoch}/${epochs}`, micros.length);
     let lossSum = 0;
     let seen = 0;
@@ -163,16 +173,19 @@ export function trainMsir(opts: TrainOptions): TrainResult {
       const total = group.reduce((n, g) => n + g.length, 0);
       let acc: Record<string, tf.Tensor> = {};
       for (const g of group) {
-        const made = makeBatch(cfg, g.map((k) => pickVariant(opts.train[k]!, rng)), { maxFrames: crop, rng, noise: opts.noise ?? 0, ...(opts.mask ? { mask: opts.mask } : {}), ...(aux ? { auxClasses: aux.classes } : {}) });
+        const made = makeBatch(cfg, g.map((k) => pickVariant(opts.train[k]!, rng)), { maxFrames: crop, rng, noise: opts.noise ?? 0, ...(opts.mask ? { mask: opts.mask } : {}), ...(aux ? { auxClasses: aux.classes } : {}), ...(adv ? { speakers: adv.speakers } : {}) });
         const { batch, targets } = made;
         const dropSeed = rng.int(2 ** 31);
         const { value, grads } = tf.variableGrads(() => {
           const { logits, hidden } = graph.forward(batch, true, dropSeed);
           const w = made.aux?.weights;
-          const detect = lossName === 'focal' ? focalLoss(logits, targets, focal, w) : crossEntropyLoss(logits, targets, w);
-          if (!auxVars || !made.aux) return detect;
-          const auxLogits = tf.add(tf.matMul(hidden, auxVars[0]), auxVars[1]) as tf.Tensor2D;
-          return tf.add(detect, tf.mul(softmaxCrossEntropy(auxLogits, made.aux.targets), aux!.weight)) as tf.Scalar;
+          let loss = lossName === 'focal' ? focalLoss(logits, targets, focal, w) : crossEntropyLoss(logits, targets, w);
+          if (auxVars && made.aux) {
+            const auxLogits = tf.add(tf.matMul(hidden, auxVars[0]), auxVars[1]) as tf.Tensor2D;
+            loss = tf.add(loss, tf.mul(softmaxCrossEntropy(auxLogits, made.aux.targets), aux!.weight));
+          }
+          if (adversary && made.speakers) loss = tf.add(loss, adversary.loss(hidden, made.speakers, advScale));
+          return loss;
         }, trainable);
         const w = g.length / total;
         const next = tf.tidy(() => {
@@ -222,6 +235,7 @@ export function trainMsir(opts: TrainOptions): TrainResult {
   }
   optimizer.dispose();
   auxVars?.forEach((v) => v.dispose());
+  adversary?.dispose();
   const result = { model, graph, bestEpoch: best!.epoch, history };
   if (top.length > 1) {
     // Mean of the top epochs' weights (BatchNorm moving statistics included), then its own thresholds.

@@ -43,6 +43,8 @@ export interface RunOptions {
   /** Multi-task: an auxiliary softmax over the corpora's own emotion names, fed also with the train
    * speakers' clips of other emotions (see TrainOptions.aux). */
   aux?: { weight: number; fraction: number };
+  /** Speaker-adversarial head (gradient reversal) of this maximum strength (see TrainOptions.adversary). */
+  adversarySpeakers?: number;
   /** Speed-perturbation factors: each training clip gets a copy per factor (augmentation). */
   speeds?: number[];
   /** Inference chunk length written to the manifest (frames). */
@@ -115,13 +117,22 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     auxInfo = { classes, weight: o.aux.weight, fraction: o.aux.fraction, extraClips: extraOk.length };
     log(`auxiliary head: ${classes.length} classes (${classes.join(', ')}), ${extraOk.length} extra training clips outside the four emotions, ${(o.aux.fraction * 100).toFixed(0)} % of them per epoch, loss weight ${o.aux.weight}`);
   }
+  // Speaker indices for the adversarial head: the train speakers, in a fixed (sorted) order.
+  let adversaryInfo: { speakers: number; weight: number } | null = null;
+  if (o.adversarySpeakers) {
+    const keyOf = new Map(allClips.map((c) => [c.id, `${c.corpus}\0${c.speaker}`]));
+    const keys = [...new Set(trainS.map((s) => keyOf.get(s.id)!))].sort();
+    for (const s of trainS) s.speaker = keys.indexOf(keyOf.get(s.id)!);
+    adversaryInfo = { speakers: keys.length, weight: o.adversarySpeakers };
+    log(`speaker-adversarial head: ${keys.length} training speakers, gradient reversal up to ${o.adversarySpeakers}`);
+  }
   // Speed-perturbed copies of the training clips: normalised with the unperturbed train statistics.
   for (const speed of o.speeds ?? []) {
     const t0 = performance.now();
     const fs = await extractAll(trainOk, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, speed, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
     for (const s of trainS) {
       const f = fs.get(s.id);
-      if (f) (s.variants ??= []).push(makeSample(cfg, s.id, s.label, f.features, norm, f.w2v));
+      if (f) (s.variants ??= []).push({ ...makeSample(cfg, s.id, s.label, f.features, norm, f.w2v), ...(s.speaker !== undefined ? { speaker: s.speaker } : {}) });
     }
     log(`speed ${speed}: ${fs.size} of ${trainS.length} training clips (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
@@ -140,6 +151,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       batchSize: o.batchSize, microBatch: o.microBatch, seed: o.seed, cropFrames: o.cropFrames, noise: o.noise, ...(o.mask ? { mask: o.mask } : {}),
       ...(o.averageTop && o.averageTop > 1 ? { averageTop: o.averageTop } : {}),
       ...(auxInfo ? { aux: { classes: auxInfo.classes.length, weight: auxInfo.weight, fraction: auxInfo.fraction } } : {}),
+      ...(adversaryInfo ? { adversary: adversaryInfo } : {}),
       progress: o.progress, log: (l) => appendFileSync(logFile, `${l}\n`),
     });
     if (r.averagedEpochs) log(`lr ${lr}: weights averaged over epochs ${r.averagedEpochs.join(', ')}: val mean UAR ${r.val.summary.uar.toFixed(2)} (best epoch alone ${r.bestEpochVal!.summary.uar.toFixed(2)})`);
@@ -190,6 +202,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       mask: o.mask ?? null,
       ...(o.speeds?.length ? { speeds: o.speeds } : {}),
       ...(auxInfo ? { auxiliary: auxInfo } : {}),
+      ...(adversaryInfo ? { speakerAdversary: adversaryInfo } : {}),
       bestEpoch: r.bestEpoch,
       ...(r.averagedEpochs ? { averagedEpochs: r.averagedEpochs, bestEpochVal: r.bestEpochVal!.summary } : {}),
       epochsRun: r.history.length,
