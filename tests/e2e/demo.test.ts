@@ -112,6 +112,8 @@ describe('demo page', () => {
       expect(card).toContain(c.licence);
     }
     if (manifest.training.corpora.some((c) => /ravdess/i.test(c.name))) expect(card).toMatch(/non-commercial/);
+    // what a positive means: the four emotions only, other emotions still make a detector fire
+    expect(await page.textContent('#model-card .limits-note')).toMatch(/only emotions this model was trained on.*other emotions.*usually makes one of them fire/);
     expect(await page.textContent('#readout')).toMatch(/backend (wasm|webgl|webgpu|cpu)/);
     await page.close();
   });

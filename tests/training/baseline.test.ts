@@ -51,6 +51,31 @@ describe('linear baseline', () => {
     }
   });
 
+  it('with outOfSet, also runs the clips of other emotions and counts what fires on them, scores unchanged', async () => {
+    const plain = await evaluateModel({ model: modelDir, corpora: [corpus], split: 'test', cacheDir });
+    const out = await evaluateModel({ model: modelDir, corpora: [corpus], split: 'test', cacheDir, outOfSet: true });
+    expect(plain.outOfSet).toBeUndefined();
+    expect(out.summary).toEqual(plain.summary);
+    expect(out.outOfSetClips).toHaveLength(1);
+    const clip = out.outOfSetClips![0]!;
+    expect(clip.emotion).toBe('boredom');
+    expect('label' in clip).toBe(false);
+    expect(out.outOfSet!.all.n).toBe(1);
+    expect(Object.keys(out.outOfSet!.byEmotion)).toEqual(['boredom']);
+    for (const e of EMOTIONS) {
+      expect(clip.positive[e]).toBe(clip.probabilities[e] >= out.thresholds[e]);
+      expect(out.outOfSet!.byEmotion.boredom!.fired[e]).toBe(clip.positive[e] ? 1 : 0);
+    }
+    expect(out.outOfSet!.all.none).toBe(EMOTIONS.some((e) => clip.positive[e]) ? 0 : 1);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(repoRoot, 'training/bin.mjs'), 'eval', '--model', modelDir, '--corpus', corpus, '--cache', cacheDir, '--out-of-set'],
+      { cwd: repoRoot },
+    );
+    expect(stdout).toMatch(/^boredom\s+1\s+/m);
+    expect(stdout).not.toContain('not scored');
+  });
+
   it('`msir eval` prints the table and writes the JSON report', async () => {
     const json = path.join(tmp, 'eval.json');
     const { stdout } = await promisify(execFile)(

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { CorpusError, type Clip, type Split } from '../../src/eval/corpus/index.ts';
 import { evaluate, type EvalReport } from '../../src/eval/metrics.ts';
 import { formatReport } from '../../src/eval/report.ts';
+import { formatOutOfSet, outOfSetRates, type OutOfSetReport } from '../../src/eval/out-of-set.ts';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import type { EmotionPredictor } from '../../src/model/predictor.ts';
@@ -27,6 +28,8 @@ IEMOCAP's release layout, on the 4-class subset (happy, neutral, sad, angry).
   --cache DIR        feature cache folder (default .cache/features)
   --workers N        feature extraction threads (default: all cores)
   --sessions LIST    IEMOCAP only: sessions to load, e.g. 5 or 1,2,3,4
+  --out-of-set       also run the split's clips of other emotions (calm, fearful, boredom, …) and
+                     report how often each detector fires on them (in the JSON: outOfSet)
   --gain-db=X        scale every clip by X dB first (e.g. --gain-db=-20: a quieter microphone); the
                      model's own level normalisation, if it has one, still applies after it
 ${BACKEND_USAGE}`;
@@ -56,6 +59,10 @@ export interface EvalOutput {
   fourClassConfusion: number[][];
   perCorpus: Record<string, EvalReport>;
   clips: ClipResult[];
+  /** With outOfSet: the detectors' firing rates on the split's clips outside the four emotions. */
+  outOfSet?: OutOfSetReport;
+  /** With outOfSet: those clips (label null: no right answer). */
+  outOfSetClips?: Array<Omit<ClipResult, 'label'>>;
   date: string;
 }
 
@@ -78,6 +85,8 @@ export interface EvalOptions {
   sessions?: number[];
   /** Apply this gain (dB) to every clip before the model's own processing (robustness to microphone gain). */
   gainDb?: number;
+  /** Also run the clips outside the four emotions and report the detectors' firing rates on them. */
+  outOfSet?: boolean;
 }
 
 /** Evaluate a model folder; the programmatic core of `msir eval`. */
@@ -94,7 +103,8 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
     for (const c of all) if (c.label === null) excluded[c.emotion] = (excluded[c.emotion] ?? 0) + 1;
     if (scored.length === 0) throw new CorpusError('empty', `no clips of the 4-class subset in split "${split}"`);
     const failed: Array<{ id: string; error: string }> = [];
-    const feats = await extractAll(scored, {
+    const others = opts.outOfSet ? all.filter((c) => c.label === null) : [];
+    const feats = await extractAll([...scored, ...others], {
       cacheDir: opts.cacheDir,
       workers: opts.workers,
       wav2vec2: needsW2v ? opts.wav2vec2 : undefined,
@@ -103,26 +113,35 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       onError: (clip: Clip, error: string) => failed.push({ id: clip.id, error }),
     });
     const thresholds = reorder(manifest.emotions, manifest.thresholds);
-    const clips: ClipResult[] = [];
-    const probs: number[][] = [];
-    for (const c of scored) {
-      const f = feats.get(c.id);
-      if (!f) continue;
-      const pred = await predictor.predict({ features: f.features, ...(f.w2v ? { w2v: f.w2v } : {}) });
-      const p = reorder(manifest.emotions, pred.probabilities);
-      probs.push(p);
-      clips.push({
-        id: c.id,
-        path: c.path,
-        corpus: c.corpus,
-        ...(c.session !== undefined ? { session: c.session } : {}),
-        speaker: c.speaker,
-        emotion: c.emotion,
-        label: c.label,
-        probabilities: Object.fromEntries(EMOTIONS.map((e, k) => [e, p[k]])) as Record<Emotion, number>,
-        positive: Object.fromEntries(EMOTIONS.map((e, k) => [e, p[k] >= thresholds[k]])) as Record<Emotion, boolean>,
-      });
-    }
+    // Each clip with features, through the model: probabilities and decisions in EMOTIONS order.
+    const run = async (cs: Clip[]): Promise<Array<{ clip: Omit<ClipResult, 'label'>; p: number[] }>> => {
+      const out: Array<{ clip: Omit<ClipResult, 'label'>; p: number[] }> = [];
+      for (const c of cs) {
+        const f = feats.get(c.id);
+        if (!f) continue;
+        const pred = await predictor.predict({ features: f.features, ...(f.w2v ? { w2v: f.w2v } : {}) });
+        const p = reorder(manifest.emotions, pred.probabilities);
+        out.push({
+          p,
+          clip: {
+            id: c.id,
+            path: c.path,
+            corpus: c.corpus,
+            ...(c.session !== undefined ? { session: c.session } : {}),
+            speaker: c.speaker,
+            emotion: c.emotion,
+            probabilities: Object.fromEntries(EMOTIONS.map((e, k) => [e, p[k]])) as Record<Emotion, number>,
+            positive: Object.fromEntries(EMOTIONS.map((e, k) => [e, p[k] >= thresholds[k]])) as Record<Emotion, boolean>,
+          },
+        });
+      }
+      return out;
+    };
+    const done = await run(scored);
+    const labelOf = new Map(scored.map((c) => [c.id, c.label]));
+    const clips: ClipResult[] = done.map((d) => ({ ...d.clip, label: labelOf.get(d.clip.id)! }));
+    const probs = done.map((d) => d.p);
+    const outside = opts.outOfSet ? await run(others) : [];
     if (clips.length === 0) throw new Error(`every clip failed (first: ${failed[0]?.id}: ${failed[0]?.error})`);
     const report = evaluate(probs, clips.map((c) => c.label), thresholds);
     const perCorpus: Record<string, EvalReport> = {};
@@ -145,6 +164,9 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       fourClassConfusion: report.fourClassConfusion,
       perCorpus,
       clips,
+      ...(opts.outOfSet
+        ? { outOfSet: outOfSetRates(outside.map((d) => d.p), outside.map((d) => d.clip.emotion), thresholds), outOfSetClips: outside.map((d) => d.clip) }
+        : {}),
       date: new Date().toISOString(),
     };
   } finally {
@@ -171,6 +193,7 @@ export async function run(args: string[]): Promise<number> {
       workers: { type: 'string' },
       sessions: { type: 'string' },
       'gain-db': { type: 'string' },
+      'out-of-set': { type: 'boolean' },
       backend: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -200,6 +223,7 @@ export async function run(args: string[]): Promise<number> {
     workers,
     sessions,
     gainDb,
+    outOfSet: values['out-of-set'] === true,
   });
   const report = reportOf(out);
   console.log(formatReport(report, `model ${out.model.name} (${out.model.arch}) on ${Object.keys(out.perCorpus).join(' + ')}, split ${out.split}${out.gainDb ? `, audio ${out.gainDb > 0 ? '+' : ''}${out.gainDb} dB` : ''}, ${out.n} clips`));
@@ -211,7 +235,9 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const excludedN = Object.values(out.excluded).reduce((a, b) => a + b, 0);
-  if (excludedN) console.log(`not scored (outside the 4 classes): ${excludedN} (${Object.entries(out.excluded).map(([e, n]) => `${e} ${n}`).join(', ')})`);
+  if (out.outOfSet) {
+    console.log(out.outOfSet.all.n ? formatOutOfSet(out.outOfSet) : 'no clips outside the four emotions in this split');
+  } else if (excludedN) console.log(`not scored (outside the 4 classes): ${excludedN} (${Object.entries(out.excluded).map(([e, n]) => `${e} ${n}`).join(', ')})`);
   if (out.failed.length) console.log(`failed clips: ${out.failed.length} (first: ${out.failed[0].id}: ${out.failed[0].error})`);
   if (values.json) {
     const file = path.resolve(values.json);

@@ -77,6 +77,22 @@ function ensembleMembers(m: ModelManifest): string {
   return `weighted mean of ${parts.length}: ${parts.join(', ')}`;
 }
 
+/**
+ * The detectors only know their own emotions, and were tuned on acted speech: say what a positive does
+ * and does not mean (measured for the shipped default: calm, boredom, fear, disgust and surprise clips
+ * make at least one detector fire on 245 of 246 test clips; `msir eval --out-of-set`).
+ */
+export function limitsText(m: ModelManifest): string {
+  const corpora = m.training.corpora.map((c) => c.name).join(', ');
+  return (
+    `Each detector says whether the voice sounds like ${m.emotions.join(', ')} — the only emotions this model was trained on` +
+    `${corpora ? ` (acted speech from ${corpora})` : ''}. Speech in other emotions, such as calm, bored, fearful, disgusted or ` +
+    'surprised, usually makes one of them fire anyway (calm tends to read as neutral or sad, surprise and fear as happy). ' +
+    'A positive means "sounds more like this than the others it knows", not "the speaker feels this"; everyday speech is ' +
+    'also subtler than acted speech.'
+  );
+}
+
 export function renderModelCard(host: HTMLElement, m: ModelManifest, extra: { backend: string; wav2vec2: string }): void {
   host.replaceChildren();
   host.append(el('h3', m.name));
@@ -103,6 +119,8 @@ export function renderModelCard(host: HTMLElement, m: ModelManifest, extra: { ba
   }
   host.append(ul);
   for (const n of notes) host.append(el('p', n, 'licence-note'));
+  host.append(el('h4', 'What a detection means'));
+  host.append(el('p', limitsText(m), 'limits-note'));
   host.append(el('h4', 'Metrics (from the manifest)'));
   host.append(metricsTable(m.metrics));
 }
