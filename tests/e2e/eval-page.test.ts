@@ -35,6 +35,7 @@ interface CliOutput {
   perEmotion: Record<string, CliMetrics>;
   fourClassUar: number | null;
   clips: Array<{ id: string; probabilities: Record<string, number> }>;
+  outOfSet: { byEmotion: Record<string, { n: number; fired: Record<string, number>; none: number }> };
 }
 
 let tmp: string;
@@ -53,7 +54,7 @@ beforeAll(async () => {
   const json = path.join(tmp, 'cli.json');
   execFileSync(
     'npx',
-    ['msir', 'eval', '--model', MODEL_DIR, '--corpus', fixture.root, '--split', 'test', '--json', json, '--cache', path.join(tmp, 'cache'), '--workers', '1'],
+    ['msir', 'eval', '--model', MODEL_DIR, '--corpus', fixture.root, '--split', 'test', '--out-of-set', '--json', json, '--cache', path.join(tmp, 'cache'), '--workers', '1'],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   cli = JSON.parse(readFileSync(json, 'utf8')) as CliOutput;
@@ -234,6 +235,43 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     console.log(
       `eval page: ${fixture.scored.length + 1} clips in ${runMs} ms, long tasks ${longMs.toFixed(0)} ms, longest main-thread gap ${maxGap.toFixed(0)} ms; ${await page.textContent('#progress-text')}`,
     );
+    await page.close();
+  });
+
+  it('with "Also run clips of other emotions", shows what fires on them, as `msir eval --out-of-set`', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    await page.goto(`${url}/eval.html?workers=2&model=${encodeURIComponent(MODEL_URL)}`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.setInputFiles('#folder-input', fixture.root);
+    await page.waitForSelector('#dataset:not([hidden])');
+    await page.check('#out-of-set');
+    await page.click('#run');
+    await page.waitForSelector('body[data-results="ready"]', { timeout: 240_000 });
+    const total = fixture.scored.length + 1 + fixture.unlabelled.length;
+    expect(await page.textContent('#progress-text')).toMatch(new RegExp(`${total} / ${total} clips \\(1 failed\\)`));
+    // The scored figures are those of the run without them.
+    const summary = await tableValues(page, '#summary-table tr[data-latest]');
+    expect(summary.n).toBe(cli.n);
+    expectClose(summary.uar!, cli.summary.uar, 'summary UAR');
+    // The table of other emotions equals the CLI's counts.
+    const fru = cli.outOfSet.byEmotion.fru!;
+    expect(fru.n).toBe(fixture.unlabelled.length);
+    const row = await page.$$eval('#out-of-set-table tr[data-emotion="fru"] td', (tds) =>
+      Object.fromEntries(tds.map((td) => [(td as HTMLElement).dataset.col, Number((td as HTMLElement).dataset.value)])),
+    );
+    expect(row.n).toBe(fru.n);
+    for (const e of EMOTIONS) expect(row[e], e).toBeCloseTo((100 * fru.fired[e]!) / fru.n, 9);
+    expect(row.none).toBeCloseTo((100 * fru.none) / fru.n, 9);
+    // The JSON export carries them, and no longer lists them as not scored.
+    const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    const exported = JSON.parse(readFileSync((await jsonDl.path())!, 'utf8')) as {
+      outOfSet: { byEmotion: Record<string, unknown> } | null;
+      clips: unknown[];
+      problems: Array<{ message: string }>;
+    };
+    expect(exported.outOfSet!.byEmotion.fru).toEqual(fru);
+    expect(exported.clips).toHaveLength(total);
+    expect(exported.problems.some((p) => p.message.includes('outside the 4 classes'))).toBe(false);
     await page.close();
   });
 

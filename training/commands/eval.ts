@@ -97,7 +97,8 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
     const manifest = predictor.manifest;
     const needsW2v = manifest.branches.includes('w2v');
     if (needsW2v && !opts.wav2vec2) throw new Error(`model "${manifest.name}" has a wav2vec2 branch: pass --wav2vec2 DIR`);
-    const all = selectSplit(await loadCorpora(opts.corpora, { sessions: opts.sessions }), split);
+    // Clips outside the four are listed (and with outOfSet run) for IEMOCAP too, as eval.html does.
+    const all = selectSplit(await loadCorpora(opts.corpora, { sessions: opts.sessions, includeUnlabelled: true }), split);
     const scored = labelled(all);
     const excluded: Record<string, number> = {};
     for (const c of all) if (c.label === null) excluded[c.emotion] = (excluded[c.emotion] ?? 0) + 1;

@@ -14,6 +14,11 @@ export interface LoadCorpusOptions {
   onIssue?: (issue: CorpusIssue) => void;
   /** Check that every audio file exists; missing ones become issues and are dropped (default true). */
   checkFiles?: boolean;
+  /**
+   * IEMOCAP only: keep utterances outside the 4-class protocol too (label null: fru, sur, xxx, …), as the
+   * shared layout always does; default false, the paper's protocol.
+   */
+  includeUnlabelled?: boolean;
 }
 
 export type CorpusLayout = 'shared' | 'iemocap';
@@ -56,7 +61,7 @@ export async function loadCorpus(dir: string, opts: LoadCorpusOptions = {}): Pro
         files.push({ source, text: await readFile(source, 'utf8') });
       }
     }
-    ({ clips, issues } = parseIemocap(files, { root, sessions: opts.sessions, testSession: opts.testSession }));
+    ({ clips, issues } = parseIemocap(files, { root, sessions: opts.sessions, testSession: opts.testSession, includeUnlabelled: opts.includeUnlabelled ?? false }));
   }
   issues.forEach(onIssue);
   if (opts.checkFiles ?? true) {

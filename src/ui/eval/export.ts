@@ -4,6 +4,7 @@ import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
 import type { ModelSummary } from './protocol.ts';
 import type { Clip } from '../../eval/corpus/index.ts';
 import type { ClipResult } from './runner.ts';
+import { outOfSetRates, type OutOfSetReport } from '../../eval/out-of-set.ts';
 
 /** The metrics of a run: only clips that ran and carry a 4-class label count. */
 export function reportOf(results: ClipResult[], thresholds: number[]): EvalReport | null {
@@ -14,6 +15,13 @@ export function reportOf(results: ClipResult[], thresholds: number[]): EvalRepor
     scored.map((r) => r.item.clip.label as Emotion),
     thresholds,
   );
+}
+
+/** The detectors' firing rates on clips that ran and lie outside the 4 classes; null when none did. */
+export function outOfSetOf(results: ClipResult[], thresholds: number[]): OutOfSetReport | null {
+  const others = results.filter((r) => r.status === 'ok' && r.outcome && r.item.clip.label === null);
+  if (others.length === 0) return null;
+  return outOfSetRates(others.map((r) => r.outcome!.probabilities), others.map((r) => r.item.clip.emotion), thresholds);
 }
 
 const CSV_HEADER = [
@@ -69,6 +77,8 @@ export interface JsonExport {
   model: ModelSummary;
   selection: Record<string, unknown>;
   report: EvalReport | null;
+  /** Firing rates on the clips outside the 4 classes, when they were run. */
+  outOfSet: OutOfSetReport | null;
   clips: Array<Pick<Clip, 'id' | 'path' | 'corpus' | 'session' | 'speaker' | 'emotion' | 'label'> & {
     status: string;
     probabilities?: Record<Emotion, number>;
@@ -93,6 +103,7 @@ export function resultsToJson(
     model,
     selection,
     report: reportOf(results, model.thresholds),
+    outOfSet: outOfSetOf(results, model.thresholds),
     clips: results.map((r) => {
       const c = r.item.clip;
       const p = r.outcome?.probabilities;

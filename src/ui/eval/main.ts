@@ -4,9 +4,9 @@ import type { BackendPreference } from '../../detector/types.ts';
 import type { Split } from '../../eval/corpus/index.ts';
 import { ClipTable } from './clip-table.ts';
 import { buildDataset, defaultSelection, selectItems, type Dataset, type EvalItem, type Selection } from './dataset.ts';
-import { reportOf, resultsToCsv, resultsToJson } from './export.ts';
+import { outOfSetOf, reportOf, resultsToCsv, resultsToJson } from './export.ts';
 import type { ModelSummary } from './protocol.ts';
-import { confusionMatrices, metricCharts, perEmotionTable, summaryTable, type SummaryRow } from './report-view.ts';
+import { confusionMatrices, metricCharts, outOfSetTable, perEmotionTable, summaryTable, type SummaryRow } from './report-view.ts';
 import { EvalRun, type ClipResult, type Progress } from './runner.ts';
 import { collectDataTransfer, collectDirectoryPicker, collectFileList, hasDirectoryPicker, type Collected } from './sources.ts';
 
@@ -155,14 +155,14 @@ function selectionLabel(sel: Selection, d: Dataset): string {
   return sel.split === 'all' ? 'all clips' : `${sel.split} split`;
 }
 
-function updateSelection(): { labelled: EvalItem[] } {
+function updateSelection(): { labelled: EvalItem[]; unlabelled: EvalItem[] } {
   const d = state.dataset;
-  if (!d) return { labelled: [] };
+  if (!d) return { labelled: [], unlabelled: [] };
   const { labelled, unlabelled } = selectItems(d, currentSelection());
   fillList('unlabelled', unlabelled.map((it) => `${it.clip.id} (${it.clip.emotion}) — ${it.file.path}`));
   $('selection-summary').textContent = `${labelled.length} clips with a 4-class label will be evaluated (${selectionLabel(currentSelection(), d)}).`;
   $<HTMLButtonElement>('run').disabled = labelled.length === 0 || state.run !== null;
-  return { labelled };
+  return { labelled, unlabelled };
 }
 $('session').addEventListener('change', updateSelection);
 $('split').addEventListener('change', updateSelection);
@@ -193,8 +193,10 @@ async function run(): Promise<void> {
   const d = state.dataset;
   if (!d || state.run) return;
   const selection = currentSelection();
-  const { labelled } = updateSelection();
+  const { labelled, unlabelled } = updateSelection();
   if (labelled.length === 0) return;
+  // Other emotions run after the scored clips, so a cancelled run still has the most figures.
+  const items = $<HTMLInputElement>('out-of-set').checked ? [...labelled, ...unlabelled] : labelled;
   $('progress').hidden = false;
   $('results').hidden = true;
   delete document.body.dataset.results;
@@ -207,7 +209,7 @@ async function run(): Promise<void> {
   const errorList = $('clip-errors');
   errorList.querySelector('ul')!.replaceChildren();
   errorList.querySelector('.n')!.textContent = '0';
-  const runner = new EvalRun(labelled, {
+  const runner = new EvalRun(items, {
     model: $<HTMLInputElement>('model').value.trim() || '/models/msir-default/',
     wav2vec2: $<HTMLInputElement>('wav2vec2').value.trim() || undefined,
     backend: $<HTMLSelectElement>('backend').value as BackendPreference,
@@ -233,7 +235,7 @@ async function run(): Promise<void> {
     showProgress(
       {
         done: out.results.filter((r) => r.status !== 'cancelled').length,
-        total: labelled.length,
+        total: items.length,
         failed: out.results.filter((r) => r.status === 'error').length,
         elapsedSec: out.elapsedSec,
         etaSec: 0,
@@ -276,6 +278,8 @@ function showResults(results: ClipResult[], model: ModelSummary, selection: Sele
       confusionMatrices(report),
       metricCharts(report),
     );
+    const others = outOfSetOf(results, model.thresholds);
+    if (others) tables.append(heading('Clips outside the 4 classes (no right answer: what fires on them)'), outOfSetTable(others));
   } else {
     tables.replaceChildren(li('No clip could be scored.'));
   }
@@ -308,12 +312,13 @@ $('export-csv').addEventListener('click', () => {
 $('export-json').addEventListener('click', () => {
   if (!state.last || !state.dataset) return;
   const d = state.dataset;
+  const ran = new Set(state.last.results.map((r) => r.item));
   const problems = [
     ...state.sourceProblems.map((p) => ({ source: p.path, message: p.message })),
     ...d.issues,
     ...d.unmatchedAudio.map((f) => ({ source: f.path, message: 'audio file without a label' })),
     ...d.missingAudio.map((c) => ({ source: c.path, message: `labelled clip ${c.id} has no audio file` })),
-    ...selectItems(d, state.last.selection).unlabelled.map((it) => ({
+    ...selectItems(d, state.last.selection).unlabelled.filter((it) => !ran.has(it)).map((it) => ({
       source: it.file.path,
       message: `clip ${it.clip.id} is "${it.clip.emotion}", outside the 4 classes: not scored`,
     })),

@@ -2,6 +2,7 @@
 // emotion), Fig. 4 (four confusion matrices with counts) and Figs. 2–3 (UAR/F1 bars).
 // Every number cell carries data-value with the unrounded figure (tests and screen readers use it).
 import type { EvalReport } from '../../eval/metrics.ts';
+import type { OutOfSetReport } from '../../eval/out-of-set.ts';
 import { EMOTIONS } from '../../model/emotions.ts';
 import { metricBarChart, type MetricBar } from '../shared/charts.ts';
 import type { ModelSummary } from './protocol.ts';
@@ -143,4 +144,23 @@ export function metricCharts(report: EvalReport): HTMLElement {
   bars.push({ emotion: 'mean', metric: 'UAR', value: report.summary.uar });
   bars.push({ emotion: 'mean', metric: 'F1', value: report.summary.f1 });
   return h('figure', { id: 'metric-chart' }, metricBarChart(bars), h('figcaption', {}, 'UAR and F1 per emotion (as Figs. 2–3)'));
+}
+
+/** Clips outside the four emotions: per emotion name, how often each detector fired (%) and how often none did. */
+export function outOfSetTable(r: OutOfSetReport): HTMLTableElement {
+  const table = h('table', { id: 'out-of-set-table', class: 'metrics' });
+  table.append(h('caption', {}, 'Clips outside the 4 classes: share of clips each detector fired on (%)'));
+  table.append(h('tr', {}, h('th', {}, 'emotion'), h('th', {}, 'n'), ...EMOTIONS.map((e) => h('th', {}, e)), h('th', {}, 'none')));
+  const row = (name: string, x: OutOfSetReport['all']): HTMLTableRowElement =>
+    h(
+      'tr',
+      { 'data-emotion': name },
+      h('th', {}, name),
+      count(x.n, { 'data-col': 'n' }),
+      ...EMOTIONS.map((e) => num((100 * x.fired[e]) / x.n, { 'data-col': e }, 0)),
+      num((100 * x.none) / x.n, { 'data-col': 'none' }, 0),
+    );
+  for (const [name, x] of Object.entries(r.byEmotion)) table.append(row(name, x));
+  table.append(row('all', r.all));
+  return table;
 }
