@@ -147,6 +147,15 @@ export class MsirGraph {
   }
 }
 
+/** Glorot-uniform values for a kernel of `shape` ([…receptive field, fanIn, fanOut]), drawn by seed. */
+export function glorotUniform(shape: number[], seed: number): tf.Tensor {
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  const fanIn = (shape.length >= 2 ? shape[shape.length - 2]! : 1) * receptive;
+  const fanOut = shape[shape.length - 1]! * receptive;
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return tf.randomUniform(shape, -limit, limit, 'float32', seed);
+}
+
 /** Deterministic initialisation by seed: Glorot-uniform kernels, zero biases (LSTM forget gate 1). */
 export function initWeights(model: tf.LayersModel, seed: number): void {
   let k = 0;
@@ -165,13 +174,7 @@ export function initWeights(model: tf.LayersModel, seed: number): void {
           b.fill(1, h, 2 * h);
           value = tf.tensor1d(b);
         } else value = tf.zerosLike(v);
-      } else {
-        const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
-        const fanIn = (shape.length >= 2 ? shape[shape.length - 2]! : 1) * receptive;
-        const fanOut = shape[shape.length - 1]! * receptive;
-        const limit = Math.sqrt(6 / (fanIn + fanOut));
-        value = tf.randomUniform(shape, -limit, limit, 'float32', seed * 7919 + k++);
-      }
+      } else value = glorotUniform(shape, seed * 7919 + k++);
       v.assign(value);
     }
   });

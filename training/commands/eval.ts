@@ -115,14 +115,15 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
     });
     const thresholds = reorder(manifest.emotions, manifest.thresholds);
     // Each clip with features, through the model: probabilities and decisions in EMOTIONS order.
-    const run = async (cs: Clip[]): Promise<Array<{ clip: Omit<ClipResult, 'label'>; p: number[] }>> => {
-      const out: Array<{ clip: Omit<ClipResult, 'label'>; p: number[] }> = [];
+    const run = async <C extends Clip>(cs: C[]): Promise<Array<{ source: C; clip: Omit<ClipResult, 'label'>; p: number[] }>> => {
+      const out: Array<{ source: C; clip: Omit<ClipResult, 'label'>; p: number[] }> = [];
       for (const c of cs) {
         const f = feats.get(c.id);
         if (!f) continue;
         const pred = await predictor.predict({ features: f.features, ...(f.w2v ? { w2v: f.w2v } : {}) });
         const p = reorder(manifest.emotions, pred.probabilities);
         out.push({
+          source: c,
           p,
           clip: {
             id: c.id,
@@ -139,8 +140,7 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       return out;
     };
     const done = await run(scored);
-    const labelOf = new Map(scored.map((c) => [c.id, c.label]));
-    const clips: ClipResult[] = done.map((d) => ({ ...d.clip, label: labelOf.get(d.clip.id)! }));
+    const clips: ClipResult[] = done.map((d) => ({ ...d.clip, label: d.source.label }));
     const probs = done.map((d) => d.p);
     const outside = opts.outOfSet ? await run(others) : [];
     if (clips.length === 0) throw new Error(`every clip failed (first: ${failed[0]?.id}: ${failed[0]?.error})`);

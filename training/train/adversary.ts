@@ -4,12 +4,12 @@
 // Why: the default model's remaining errors are speaker-specific (one speaker's happy sounds like
 // another's angry).
 import * as tf from '@tensorflow/tfjs';
+import { glorotUniform } from '../../src/model/graph.ts';
 import { softmaxCrossEntropy } from '../../src/model/losses.ts';
 
 /** Identity forward; the backward pass multiplies the incoming gradient by −scale. */
 export function gradientReversal<T extends tf.Tensor>(x: T, scale: number): T {
-  const f = tf.customGrad((input, save) => {
-    void save;
+  const f = tf.customGrad((input) => {
     const t = input as tf.Tensor;
     return { value: tf.clone(t), gradFunc: (dy: tf.Tensor) => tf.mul(dy, -scale) };
   });
@@ -33,11 +33,9 @@ export class SpeakerAdversary {
   constructor(inDim: number, speakers: number, seed: number) {
     if (!(Number.isInteger(speakers) && speakers >= 2)) throw new Error(`the speaker-adversarial head needs at least 2 training speakers, got ${speakers}`);
     const hidden = inDim;
-    const glorot = (fanIn: number, fanOut: number, s: number): tf.Tensor => {
-      const lim = Math.sqrt(6 / (fanIn + fanOut));
-      return tf.randomUniform([fanIn, fanOut], -lim, lim, 'float32', s);
-    };
-    this.vars = tf.tidy(() => [glorot(inDim, hidden, seed + 104729), tf.zeros([hidden]), glorot(hidden, speakers, seed + 130363), tf.zeros([speakers])].map((t) => tf.variable(t)));
+    this.vars = tf.tidy(() =>
+      [glorotUniform([inDim, hidden], seed + 104729), tf.zeros([hidden]), glorotUniform([hidden, speakers], seed + 130363), tf.zeros([speakers])].map((t) => tf.variable(t)),
+    );
   }
 
   /** Speaker cross-entropy on `hidden` behind a reversal of strength `scale` (call inside the loss function). */

@@ -169,25 +169,22 @@ export function makeBatch(cfg: MsirConfig, samples: Sample[], opts: BatchOptions
   });
   const targets = tf.tensor2d(y, [B, EMOTIONS.length]);
   const out: Batch = { batch, targets };
-  if (opts.speakers) {
-    const S = opts.speakers;
-    const a = new Float32Array(B * S);
-    samples.forEach((s, b) => {
-      if (s.speaker === undefined || s.speaker < 0 || s.speaker >= S) throw new Error(`${s.id}: no speaker index in 0…${S - 1}`);
-      a[b * S + s.speaker] = 1;
-    });
-    out.speakers = tf.tensor2d(a, [B, S]);
-  }
+  if (opts.speakers) out.speakers = oneHot(samples, opts.speakers, (s) => s.speaker, 'speaker index');
   if (!opts.auxClasses) return out;
-  const K = opts.auxClasses;
-  const a = new Float32Array(B * K);
-  samples.forEach((s, b) => {
-    if (s.aux === undefined || s.aux < 0 || s.aux >= K) throw new Error(`${s.id}: no auxiliary class in 0…${K - 1}`);
-    a[b * K + s.aux] = 1;
-  });
   const w = Float32Array.from(samples, (s) => (s.auxOnly ? 0 : 1));
-  out.aux = { targets: tf.tensor2d(a, [B, K]), weights: tf.tensor1d(w) };
+  out.aux = { targets: oneHot(samples, opts.auxClasses, (s) => s.aux, 'auxiliary class'), weights: tf.tensor1d(w) };
   return out;
+}
+
+/** [B, n] one-hot rows of each sample's class index; a sample without one in 0…n−1 is an error. */
+function oneHot(samples: Sample[], n: number, index: (s: Sample) => number | undefined, what: string): tf.Tensor2D {
+  const a = new Float32Array(samples.length * n);
+  samples.forEach((s, b) => {
+    const k = index(s);
+    if (k === undefined || k < 0 || k >= n) throw new Error(`${s.id}: no ${what} in 0…${n - 1}`);
+    a[b * n + k] = 1;
+  });
+  return tf.tensor2d(a, [samples.length, n]);
 }
 
 /** Disposes every tensor of a batch: inputs, targets, auxiliary targets/weights and speaker targets. */

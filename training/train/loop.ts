@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { chooseThresholds, evaluate, type EvalReport } from '../../src/eval/metrics.ts';
-import { MsirGraph, initWeights } from '../../src/model/graph.ts';
+import { MsirGraph, glorotUniform, initWeights } from '../../src/model/graph.ts';
 import { buildMsirModel } from '../../src/model/msir.ts';
 import { crossEntropyLoss, focalLoss, softmaxCrossEntropy, DEFAULT_FOCAL, type FocalParams, type LossName } from '../../src/model/losses.ts';
 import type { MsirConfig } from '../../src/model/presets.ts';
@@ -100,11 +100,14 @@ export function predictSamples(graph: MsirGraph, samples: Sample[], microBatch =
   return { probs, loss: lossSum / Math.max(1, samples.length) };
 }
 
-/** The clip itself or one of its augmented variants, uniformly; draws nothing when there are none. */
+/**
+ * The clip itself or one of its augmented variants, uniformly; draws nothing when there are none. A
+ * variant brings its own inputs; the clip's per-clip fields it lacks (auxiliary class, speaker) stay.
+ */
 export function pickVariant(s: Sample, rng: Rng): Sample {
   if (!s.variants?.length) return s;
   const k = rng.int(s.variants.length + 1);
-  return k === 0 ? s : s.variants[k - 1]!;
+  return k === 0 ? s : { ...s, ...s.variants[k - 1]! };
 }
 
 export function trainMsir(opts: TrainOptions): TrainResult {
@@ -133,11 +136,7 @@ export function trainMsir(opts: TrainOptions): TrainResult {
   const rng = new Rng(seed);
   // Auxiliary head (training only): Glorot-uniform by seed, zero bias.
   const auxVars = aux
-    ? tf.tidy(() => {
-        const fanIn = cfg.head.dense;
-        const lim = Math.sqrt(6 / (fanIn + aux.classes));
-        return [tf.variable(tf.randomUniform([fanIn, aux.classes], -lim, lim, 'float32', seed + 7919)), tf.variable(tf.zeros([aux.classes]))] as const;
-      })
+    ? tf.tidy(() => [tf.variable(glorotUniform([cfg.head.dense, aux.classes], seed + 7919)), tf.variable(tf.zeros([aux.classes]))] as const)
     : null;
   const adversary = adv ? new SpeakerAdversary(cfg.head.dense, adv.speakers, seed) : null;
   const trainable = [...graph.trainable, ...(auxVars ?? []), ...(adversary?.vars ?? [])];

@@ -132,7 +132,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     const fs = await extractAll(trainOk, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, speed, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
     for (const s of trainS) {
       const f = fs.get(s.id);
-      if (f) (s.variants ??= []).push({ ...makeSample(cfg, s.id, s.label, f.features, norm, f.w2v), ...(s.speaker !== undefined ? { speaker: s.speaker } : {}) });
+      if (f) (s.variants ??= []).push(makeSample(cfg, s.id, s.label, f.features, norm, f.w2v));
     }
     log(`speed ${speed}: ${fs.size} of ${trainS.length} training clips (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }

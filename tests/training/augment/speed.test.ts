@@ -70,3 +70,15 @@ describe('pickVariant', () => {
     expect(r1.int(1000)).toBe(r2.int(1000));
   });
 });
+
+describe('pickVariant with per-clip fields', () => {
+  it("keeps the clip's auxiliary class and speaker when it draws a variant (they train with --aux-emotions / --adv-speakers)", () => {
+    const clip: Sample = { id: 'c', label: 'sad', aux: 3, speaker: 7, variants: [{ id: 'c@0.9', label: 'sad' }] };
+    const r = new Rng(1);
+    const drawn = Array.from({ length: 40 }, () => pickVariant(clip, r));
+    const variant = drawn.find((d) => d.id === 'c@0.9')!;
+    expect(variant).toBeDefined();
+    expect(variant.aux).toBe(3);
+    expect(variant.speaker).toBe(7);
+  });
+});
