@@ -15,6 +15,8 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
   --preset cpu|paper|tiny  model size (default cpu)
   --logmel 2d|3d           log-Mel input variant (default 2d)
   --lld 1d|2d|3d           LLD input variant (default 3d)
+  --lld-pool N             LLD branch: average-pool N frames in time before its BiLSTM (default: the
+                           preset's; cpu 8, paper 1)
   --loss focal|ce          focal loss or cross-entropy (default focal)
   --focal-theta LIST       θ per emotion or one value (default 2)
   --focal-zeta LIST        ζ per emotion or one value (default 1)
@@ -52,6 +54,12 @@ const list = (s: string | undefined, n: number, dflt: number): number[] => {
   return v.length === 1 ? Array(n).fill(v[0]) : v;
 };
 
+function lldPool(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`--lld-pool must be an integer in [1, 16], got ${s}`);
+  return n;
+}
+
 function parseMask(s: string): { masks: number; maxFrames: number; maxBands: number } {
   const v = s.split(',').map(Number);
   if (v.length !== 3 || v.some((x) => !Number.isInteger(x) || x < 0)) throw new Error(`--mask must be N,F,B (non-negative integers), got ${s}`);
@@ -69,6 +77,7 @@ export async function run(args: string[]): Promise<number> {
       preset: { type: 'string', default: 'cpu' },
       logmel: { type: 'string' },
       lld: { type: 'string' },
+      'lld-pool': { type: 'string' },
       loss: { type: 'string', default: 'focal' },
       'focal-theta': { type: 'string' },
       'focal-zeta': { type: 'string' },
@@ -144,6 +153,7 @@ export async function run(args: string[]): Promise<number> {
     preset: values.preset as PresetName,
     logmel: values.logmel as LogmelVariant | undefined,
     lld: values.lld as LldVariant | undefined,
+    ...(values['lld-pool'] !== undefined ? { lldPool: lldPool(values['lld-pool']) } : {}),
     loss: values.loss as 'focal' | 'ce',
     focal: { theta: list(values['focal-theta'], 4, 2), zeta: list(values['focal-zeta'], 4, 1) },
     lrs: values.lr!.split(',').map(Number),

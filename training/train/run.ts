@@ -26,6 +26,8 @@ export interface RunOptions {
   preset: PresetName;
   logmel?: LogmelVariant;
   lld?: LldVariant;
+  /** LLD branch time pooling before its BiLSTM (frames); undefined = the preset's. */
+  lldPool?: number;
   loss: LossName;
   focal?: FocalParams;
   lrs: number[];
@@ -84,6 +86,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
   const feats = await extractAll([...train, ...val, ...test], { cacheDir: o.cacheDir, workers: o.workers, wav2vec2: o.wav2vec2, levelDb: o.levelDb });
   const featureSec = (performance.now() - tFeat) / 1000;
   const cfg = makeConfig(o.preset, o.branches, { ...(o.logmel ? { logmel: o.logmel } : {}), ...(o.lld ? { lld: o.lld } : {}) });
+  if (o.lldPool !== undefined) cfg.lld.timePool = o.lldPool;
   const have = (c: { id: string }) => feats.has(c.id);
   const trainOk = train.filter(have);
   if (cfg.branches.includes('w2v')) {

@@ -1,6 +1,7 @@
 // `msir train` end to end on a tiny real corpus (EmoDB clips, tiny preset, 2 epochs): the model folder it
 // writes records the options, `msir eval` reproduces its test metrics, and bad options fail clearly.
-// Runs with the auxiliary and speaker-adversarial heads on, the path that maps clips to speakers.
+// Runs with the auxiliary and speaker-adversarial heads on, the path that maps clips to speakers, and a
+// non-preset LLD pooling (--lld-pool), which the exported model must reproduce.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ let stdout = '';
 
 beforeAll(async () => {
   makeToyCorpus(corpus);
-  ({ stdout } = await cli('train', '--corpus', corpus, '--out', out, '--seed', '2', '--aux-emotions', '0.5', '--aux-fraction', '1', '--adv-speakers', '0.3', ...quick));
+  ({ stdout } = await cli('train', '--corpus', corpus, '--out', out, '--seed', '2', '--aux-emotions', '0.5', '--aux-fraction', '1', '--adv-speakers', '0.3', '--lld-pool', '2', ...quick));
 }, 180_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -36,6 +37,7 @@ describe('msir train', () => {
     expect(m.training.auxiliary).toMatchObject({ weight: 0.5, fraction: 1, extraClips: 2 });
     expect(m.training.speakerAdversary).toEqual({ speakers: 2, weight: 0.3 });
     expect(m.training.epochsRun).toBe(2);
+    expect(m.msir.config.lld.timePool).toBe(2); // --lld-pool over the tiny preset's 4
     const log = readFileSync(path.join(out, 'training-log.txt'), 'utf8').split('\n').filter((l) => l.startsWith('{'));
     expect(log).toHaveLength(2);
   });
@@ -56,6 +58,7 @@ describe('msir train', () => {
     };
     await fails(['--adv-speakers=-1'], /--adv-speakers must be a non-negative reversal strength, got -1/);
     await fails(['--aux-emotions', 'x'], /--aux-emotions must be a non-negative loss weight/);
+    await fails(['--lld-pool', '0'], /--lld-pool must be an integer in \[1, 16\], got 0/);
     await fails(['--backend', 'gpu'], /--backend must be auto, tensorflow, wasm or cpu \(got "gpu"\)/);
   });
 });
