@@ -80,7 +80,7 @@ function ensembleMembers(m: ModelManifest): string {
 /**
  * The detectors only know their own emotions, and were tuned on acted speech: say what a positive does
  * and does not mean (measured for the shipped default: calm, boredom, fear, disgust and surprise clips
- * make at least one detector fire on 245 of 246 test clips; `msir eval --out-of-set`).
+ * make at least one detector fire on all 246 test clips; `msir eval --out-of-set`).
  */
 export function limitsText(m: ModelManifest): string {
   const corpora = m.training.corpora.map((c) => c.name).join(', ');
