@@ -8,6 +8,7 @@ import type { EmotionPredictor, Prediction, PredictorInput } from './predictor.t
 import { lldInput, logmelInput, normaliseMatrix, padRows, sliceRows, type Matrix } from './inputs.ts';
 import { LOGMEL_BANDS, logmelChannels, minInputFrames, type MsirConfig } from './presets.ts';
 import type { Branch } from './manifest.ts';
+import { installWasmUnpack } from './wasm-unpack.ts';
 
 export class MsirPredictor implements EmotionPredictor {
   readonly config: MsirConfig;
@@ -17,6 +18,7 @@ export class MsirPredictor implements EmotionPredictor {
   ) {
     if (!manifest.msir) throw new Error('manifest has no msir section');
     this.config = manifest.msir.config;
+    installWasmUnpack(); // the LSTM layers' per-step unstack, O(T) instead of O(T²) on wasm
   }
 
   /** Normalised, padded per-branch inputs in model input order. */
