@@ -23,8 +23,11 @@ export interface EmotionMetrics {
 export interface EvalReport {
   n: number;
   perEmotion: Record<Emotion, EmotionMetrics>;
-  /** Means over the four emotions (of the defined values). */
-  summary: { uar: number; f1: number; tpr: number; tnr: number };
+  /** Means over the four emotions (of the defined values); auc = mean ROC AUC. */
+  summary: { uar: number; f1: number; tpr: number; tnr: number; auc: number };
+  /** ROC AUC per emotion, %: how well the probabilities rank the emotion's clips above the others,
+   * whatever the threshold (NaN without both positive and negative clips). */
+  auc: Record<Emotion, number>;
   /** Unweighted average recall of the 4-class argmax decision, %. */
   fourClassUar: number;
   /** 4-class confusion by argmax: [truth][predicted] in EMOTIONS order. */
@@ -85,6 +88,30 @@ function meanDefined(values: number[]): number {
  * Evaluate per-clip probabilities (EMOTIONS order) against 4-class labels. Emotion k is decided
  * positive when probability ≥ thresholds[k]; the clip is truly positive for k when its label is k.
  */
+/** Area under the ROC curve, %: the share of (positive, negative) pairs whose scores are ordered
+ * correctly, ties counting half (Mann–Whitney U over average ranks). NaN without both classes. */
+export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
+  if (scores.length !== positive.length) throw new MetricsError(`${scores.length} scores but ${positive.length} labels`);
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  let rankSum = 0;
+  let nPos = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++;
+    const rank = (i + j) / 2 + 1; // average rank of a run of ties
+    for (let k = i; k <= j; k++) {
+      if (positive[order[k]!]) {
+        rankSum += rank;
+        nPos++;
+      }
+    }
+    i = j + 1;
+  }
+  const nNeg = scores.length - nPos;
+  if (nPos === 0 || nNeg === 0) return NaN;
+  return ((rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg)) * 100;
+}
+
 export function evaluate(probabilities: ArrayLike<number>[], labels: Emotion[], thresholds: number[]): EvalReport {
   checkInputs(probabilities, labels);
   if (thresholds.length !== EMOTIONS.length || !thresholds.every(Number.isFinite)) {
@@ -107,6 +134,8 @@ export function evaluate(probabilities: ArrayLike<number>[], labels: Emotion[], 
     perEmotion[emotion] = binaryMetrics(tp, fp, tn, fn);
   });
   const ms = EMOTIONS.map((e) => perEmotion[e]);
+  const auc = {} as Record<Emotion, number>;
+  EMOTIONS.forEach((emotion, k) => (auc[emotion] = rocAuc(probabilities.map((p) => p[k]!), labels.map((l) => l === emotion))));
   const confusion = EMOTIONS.map(() => EMOTIONS.map(() => 0));
   for (let i = 0; i < labels.length; i++) {
     const p = probabilities[i];
@@ -123,7 +152,9 @@ export function evaluate(probabilities: ArrayLike<number>[], labels: Emotion[], 
       f1: meanDefined(ms.map((m) => m.f1)),
       tpr: meanDefined(ms.map((m) => m.tpr)),
       tnr: meanDefined(ms.map((m) => m.tnr)),
+      auc: meanDefined(EMOTIONS.map((e) => auc[e])),
     },
+    auc,
     fourClassUar: meanDefined(recalls),
     fourClassConfusion: confusion,
   };

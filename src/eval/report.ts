@@ -22,6 +22,7 @@ export function formatReport(report: EvalReport, title = ''): string {
   lines.push(row(['mean', f(s.tpr), f(s.tnr), f(s.uar), f(s.f1), '', '', '', '']));
   lines.push('');
   lines.push(`clips: ${report.n}   4-class UAR (argmax): ${f(report.fourClassUar)}%`);
+  lines.push(`ROC AUC % (threshold-free ranking): ${EMOTIONS.map((e) => `${e} ${f(report.auc[e])}`).join(', ')}; mean ${f(s.auc)}`);
   lines.push('4-class confusion (rows truth, columns argmax):');
   lines.push(['', ...EMOTIONS].map((c, i) => (i === 0 ? ''.padEnd(8) : pad(c, 8))).join(' '));
   report.fourClassConfusion.forEach((r, i) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryMetrics, chooseThresholds, evaluate, MetricsError } from '../../src/eval/metrics.ts';
+import { binaryMetrics, chooseThresholds, evaluate, MetricsError, rocAuc } from '../../src/eval/metrics.ts';
 import { formatReport } from '../../src/eval/report.ts';
 import type { Emotion } from '../../src/model/emotions.ts';
 
@@ -129,5 +129,26 @@ describe('chooseThresholds', () => {
   it('keeps 0.5 for an emotion absent from validation', () => {
     const t = chooseThresholds([[0.2, 0.7, 0.05, 0.05]], ['neutral']);
     expect(t).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
+});
+
+describe('ROC AUC', () => {
+  it('counts correctly ordered (positive, negative) pairs, ties as half', () => {
+    // positives 0.35 and 0.8 against negatives 0.1 and 0.4: 3 of 4 pairs ordered
+    expect(rocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true])).toBeCloseTo(75, 10);
+    expect(rocAuc([0.5, 0.5, 0.9], [true, false, true])).toBeCloseTo(75, 10); // one tie (½) + one win, of 2 pairs
+    expect(rocAuc([0.3, 0.2, 0.1], [true, false, false])).toBe(100);
+    expect(rocAuc([0.3, 0.2, 0.1], [false, true, true])).toBe(0);
+    expect(rocAuc([0.3, 0.2], [true, true])).toBeNaN();
+    expect(() => rocAuc([0.3], [true, false])).toThrow(MetricsError);
+  });
+
+  it('is in the report per emotion and as a mean, whatever the thresholds', () => {
+    const a = evaluate(probs, labels, [0.5, 0.5, 0.5, 0.5]);
+    const b = evaluate(probs, labels, [0.1, 0.9, 0.3, 0.6]);
+    expect(a.auc).toEqual(b.auc);
+    expect(a.auc.happy).toBeCloseTo(rocAuc(probs.map((p) => p[0]!), labels.map((l) => l === 'happy')), 10);
+    expect(a.summary.auc).toBeCloseTo((a.auc.happy + a.auc.neutral + a.auc.sad + a.auc.angry) / 4, 10);
+    expect(formatReport(a)).toMatch(/ROC AUC % \(threshold-free ranking\): happy \d+\.\d, neutral/);
   });
 });

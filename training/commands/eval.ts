@@ -55,6 +55,7 @@ export interface EvalOutput {
   failed: Array<{ id: string; error: string }>;
   summary: EvalReport['summary'];
   perEmotion: EvalReport['perEmotion'];
+  auc: EvalReport['auc'];
   fourClassUar: number;
   fourClassConfusion: number[][];
   perCorpus: Record<string, EvalReport>;
@@ -161,6 +162,7 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       failed,
       summary: report.summary,
       perEmotion: report.perEmotion,
+      auc: report.auc,
       fourClassUar: report.fourClassUar,
       fourClassConfusion: report.fourClassConfusion,
       perCorpus,
@@ -176,7 +178,7 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
 }
 
 /** The metrics part of an evaluation output. */
-export const reportOf = (o: EvalOutput): EvalReport => ({ n: o.n, perEmotion: o.perEmotion, summary: o.summary, fourClassUar: o.fourClassUar, fourClassConfusion: o.fourClassConfusion });
+export const reportOf = (o: EvalOutput): EvalReport => ({ n: o.n, perEmotion: o.perEmotion, summary: o.summary, auc: o.auc, fourClassUar: o.fourClassUar, fourClassConfusion: o.fourClassConfusion });
 
 /** NaN (undefined rate) → null in JSON. */
 const jsonReplacer = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
