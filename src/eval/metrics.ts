@@ -84,10 +84,6 @@ function meanDefined(values: number[]): number {
   return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
 }
 
-/**
- * Evaluate per-clip probabilities (EMOTIONS order) against 4-class labels. Emotion k is decided
- * positive when probability ≥ thresholds[k]; the clip is truly positive for k when its label is k.
- */
 /** Area under the ROC curve, %: the share of (positive, negative) pairs whose scores are ordered
  * correctly, ties counting half (Mann–Whitney U over average ranks). NaN without both classes. */
 export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
@@ -112,6 +108,10 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>):
   return ((rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg)) * 100;
 }
 
+/**
+ * Evaluate per-clip probabilities (EMOTIONS order) against 4-class labels. Emotion k is decided
+ * positive when probability ≥ thresholds[k]; the clip is truly positive for k when its label is k.
+ */
 export function evaluate(probabilities: ArrayLike<number>[], labels: Emotion[], thresholds: number[]): EvalReport {
   checkInputs(probabilities, labels);
   if (thresholds.length !== EMOTIONS.length || !thresholds.every(Number.isFinite)) {

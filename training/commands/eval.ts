@@ -41,23 +41,18 @@ export interface ClipResult extends Pick<Clip, 'id' | 'path' | 'corpus' | 'sessi
   positive: Record<Emotion, boolean>;
 }
 
-export interface EvalOutput {
+/** The report (n, perEmotion, summary, auc, 4-class figures) plus what was run and how. */
+export interface EvalOutput extends EvalReport {
   model: { dir: string; name: string; arch: string };
   corpora: string[];
   split: Split | 'all';
   /** Gain applied to every clip first (--gain-db), when not 0. */
   gainDb?: number;
   thresholds: Record<Emotion, number>;
-  n: number;
   /** Clips outside the 4-class protocol, not scored (count per corpus emotion name). */
   excluded: Record<string, number>;
   /** Clips whose audio or features failed. */
   failed: Array<{ id: string; error: string }>;
-  summary: EvalReport['summary'];
-  perEmotion: EvalReport['perEmotion'];
-  auc: EvalReport['auc'];
-  fourClassUar: number;
-  fourClassConfusion: number[][];
   perCorpus: Record<string, EvalReport>;
   clips: ClipResult[];
   /** With outOfSet: the detectors' firing rates on the split's clips outside the four emotions. */
@@ -157,14 +152,9 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       split,
       ...(opts.gainDb ? { gainDb: opts.gainDb } : {}),
       thresholds: Object.fromEntries(EMOTIONS.map((e, k) => [e, thresholds[k]])) as Record<Emotion, number>,
-      n: report.n,
+      ...report,
       excluded,
       failed,
-      summary: report.summary,
-      perEmotion: report.perEmotion,
-      auc: report.auc,
-      fourClassUar: report.fourClassUar,
-      fourClassConfusion: report.fourClassConfusion,
       perCorpus,
       clips,
       ...(opts.outOfSet
