@@ -11,6 +11,7 @@ import type { ModelManifest } from '../../src/model/manifest.ts';
 import { FUNCTIONAL_NAMES, FUNCTIONALS_DIM, FUNCTIONALS_VERSION, utteranceFunctionals } from '../../src/model/linear/functionals.ts';
 import { LINEAR_WEIGHTS_FILE, linearForward, type LinearWeights } from '../../src/model/linear/model.ts';
 import { extractAll } from '../data/cache.ts';
+import { formatAugmentSpec, type AugmentSpec } from '../augment/index.ts';
 import { labelled, loadCorpora } from '../data/corpus.ts';
 import { balancedWeights, fitLogistic } from './logreg.ts';
 import { corpusLicence, gitCommit } from '../provenance.ts';
@@ -26,6 +27,9 @@ export interface TrainLinearOptions {
   cGrid?: number[];
   /** Active speech level (dBFS) every clip is scaled to before feature extraction; undefined = raw audio. */
   levelDb?: number;
+  /** Augmented copies of every training clip as extra training rows (training/augment/index.ts); the
+   *  draws use spec.seed, else `seed`. */
+  augment?: AugmentSpec;
   /** Used only to pick validation speakers when a corpus has no val split (e.g. IEMOCAP). */
   seed?: number;
   log?: (line: string) => void;
@@ -119,13 +123,30 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   const keep = (cs: LabelledClip[]): LabelledClip[] => cs.filter((c) => feats.has(c.id));
   const [tr, va, te] = [keep(train), keep(val), keep(test)];
   const fx = (cs: LabelledClip[]): Float32Array[] => cs.map((c) => utteranceFunctionals(feats.get(c.id)!.features));
+  // Augmented copies of the training clips: extra training rows with the clip's label (val and test never);
+  // the z-score below stays fitted on the clean rows, as the MSIR path normalises its copies.
+  const augRows: Float32Array[] = [];
+  const augLabels: Emotion[] = [];
+  for (let copy = 0; opts.augment && copy < opts.augment.copies; copy++) {
+    const ta = performance.now();
+    const fa = await extractAll(tr, { cacheDir: opts.cacheDir, workers: opts.workers, levelDb: opts.levelDb, augment: { spec: opts.augment, seed: opts.augment.seed ?? seed, copy, pool: tr } });
+    for (const c of tr) {
+      const f = fa.get(c.id);
+      if (f) {
+        augRows.push(utteranceFunctionals(f.features));
+        augLabels.push(c.label);
+      }
+    }
+    log(`baseline: augment copy ${copy + 1} of ${opts.augment.copies} (${formatAugmentSpec(opts.augment)}): ${fa.size} extra training rows (${((performance.now() - ta) / 1000).toFixed(0)} s)`);
+  }
+  const trLabels = [...tr.map((c) => c.label), ...augLabels];
 
   t0 = performance.now();
   const Ftr = fx(tr);
   const Fva = fx(va);
   const Fte = fx(te);
   const norm = fitZScore(Ftr, FUNCTIONALS_DIM);
-  const Xtr = design(Ftr, norm);
+  const Xtr = design([...Ftr, ...augRows], norm);
   const Xva = design(Fva, norm);
   const d = FUNCTIONALS_DIM;
   const weights: number[][] = [];
@@ -143,12 +164,12 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   };
   const vaLabels = va.map((c) => c.label);
   for (const [k, emotion] of EMOTIONS.entries()) {
-    const y = Uint8Array.from(tr, (c) => (c.label === emotion ? 1 : 0));
+    const y = Uint8Array.from(trLabels, (l) => (l === emotion ? 1 : 0));
     const s = balancedWeights(y);
     let best: { uar: number; C: number; w: Float64Array; b: number } | null = null;
     grid[emotion] = {};
     for (const C of cGrid) {
-      const fit = fitLogistic(Xtr, tr.length, d, y, s, { lambda: 1 / (C * tr.length) });
+      const fit = fitLogistic(Xtr, trLabels.length, d, y, s, { lambda: 1 / (C * trLabels.length) });
       const p = valScore(Xva, va.length, fit.w, fit.b);
       // UAR of this emotion on val at its val-chosen threshold
       const probs = Array.from(p, (v) => EMOTIONS.map((_, kk) => (kk === k ? v : 0)));
@@ -195,6 +216,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
       C: Object.fromEntries(EMOTIONS.map((e, k) => [e, chosenC[k]])),
       valUarGrid: grid,
       clips: { train: tr.length, val: va.length, test: te.length },
+      ...(opts.augment ? { augment: formatAugmentSpec({ ...opts.augment, seed: opts.augment.seed ?? seed }), augmentedRows: augRows.length } : {}),
       note: 'Models trained on RAVDESS inherit its non-commercial licence (CC BY-NC-SA 4.0).',
     },
     metrics: { val: summary(valReport), ...(testReport ? { test: summary(testReport) } : {}) },

@@ -1,5 +1,6 @@
 // `msir train`: train the MSIR model (default) or the linear baseline (--arch svm) into a model folder.
 import { isSpeed, MAX_SPEED, MIN_SPEED } from '../augment/speed.ts';
+import { AUGMENT_USAGE, parseAugmentSpec } from '../augment/index.ts';
 import { parseArgs } from 'node:util';
 import { BACKEND_USAGE, backendChoiceError, initBackend, isBackendChoice } from '../backend/index.ts';
 import type { Branch } from '../../src/model/manifest.ts';
@@ -40,6 +41,7 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
                            (default off)
   --speed LIST             speed-perturbed copies of every training clip (e.g. 0.9,1.1; default off):
                            each epoch trains on the clip or one of its copies, drawn by seed
+  ${AUGMENT_USAGE}
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
   --level-db=X|off         scale every clip to active speech level X dBFS before extracting features,
                            in training and wherever the model runs (default -26; off = raw levels)
@@ -90,6 +92,7 @@ export async function run(args: string[]): Promise<number> {
       noise: { type: 'string', default: '0.1' },
       'max-frames': { type: 'string', default: '1000' },
       speed: { type: 'string' },
+      augment: { type: 'string' },
       'average-top': { type: 'string', default: '1' },
       'aux-emotions': { type: 'string' },
       'aux-fraction': { type: 'string', default: '0.5' },
@@ -121,9 +124,10 @@ export async function run(args: string[]): Promise<number> {
   };
   const levelDb = values['level-db'] === 'off' ? undefined : Number(values['level-db']);
   if (levelDb !== undefined && !isLevelDb(levelDb)) throw new Error(`--level-db must be off or a dBFS value in [-60, 0] (write --level-db=-26), got ${values['level-db']}`);
+  const augment = values.augment === undefined ? undefined : parseAugmentSpec(values.augment);
   if (values.arch === 'svm' || values.arch === 'linear') {
     const { trainLinear } = await import('../baseline/train.ts');
-    await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), levelDb, log: (l) => console.log(l) });
+    await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), levelDb, ...(augment ? { augment } : {}), log: (l) => console.log(l) });
     return 0;
   }
   if (values.arch !== 'msir') throw new Error(`--arch must be msir or svm, got ${values.arch}`);
@@ -167,6 +171,7 @@ export async function run(args: string[]): Promise<number> {
     ...(values.mask && parseMask(values.mask).masks > 0 ? { mask: parseMask(values.mask) } : {}),
     maxFrames: int('max-frames', values['max-frames']),
     ...(speeds.length ? { speeds } : {}),
+    ...(augment ? { augment } : {}),
     ...(auxWeight > 0 ? { aux: { weight: auxWeight, fraction: auxFraction } } : {}),
     ...(advWeight > 0 ? { adversarySpeakers: advWeight } : {}),
     averageTop: Math.max(1, int('average-top', values['average-top'])),

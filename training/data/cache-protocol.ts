@@ -2,6 +2,7 @@
 import type { Features } from '../../src/features/types.ts';
 import type { SslFeatures } from '../../src/model/predictor.ts';
 import type { CacheEntry } from './cache-format.ts';
+import type { AugmentPlan } from '../augment/index.ts';
 
 export interface WorkerTask {
   id: number;
@@ -14,6 +15,8 @@ export interface WorkerTask {
   gainDb?: number;
   /** Speed perturbation factor applied after the gain (training augmentation; absent = 1). */
   speed?: number;
+  /** Augmentation chain applied after the speed (training copies; absent = none). */
+  augment?: AugmentPlan;
   w2v?: { model: string; out: string };
 }
 

@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { readAudioFile } from '../../src/audio/node.ts';
 import { audioForModel } from '../../src/audio/normalise-level.ts';
 import { speedPerturb } from '../augment/speed.ts';
+import { applyPlan } from '../augment/index.ts';
 import { writeEntryAtomic } from './cache-format.ts';
 import { createFeatureExtractor, loadSslEncoder, type FeatureExtractorLike, type SslEncoderLike } from './modules.ts';
 import type { WorkerReply, WorkerTask } from './cache-protocol.ts';
@@ -18,7 +19,8 @@ async function handle(task: WorkerTask): Promise<WorkerReply> {
   const decoded = await readAudioFile(task.path);
   const g = task.gainDb ? 10 ** (task.gainDb / 20) : 1;
   const gained = g === 1 ? decoded : decoded.map((v) => v * g);
-  const audio = task.speed ? await speedPerturb(gained, task.speed) : gained;
+  const sped = task.speed ? await speedPerturb(gained, task.speed) : gained;
+  const audio = task.augment ? await applyPlan(sped, task.augment, (p) => readAudioFile(p)) : sped;
   const reply: WorkerReply = { id: task.id, ok: true };
   if (task.featuresOut) {
     extractor ??= createFeatureExtractor();

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { Clip } from '../../src/eval/corpus/index.ts';
 import type { Features } from '../../src/features/types.ts';
 import type { SslFeatures } from '../../src/model/predictor.ts';
+import { augmentKey, planAugment, type AugmentPlan, type AugmentSpec } from '../augment/index.ts';
 import { readEntry } from './cache-format.ts';
 import { entryFeatures, entrySsl, type WorkerReply, type WorkerTask } from './cache-protocol.ts';
 import { progressBar } from './progress.ts';
@@ -38,6 +39,11 @@ export interface ExtractAllOptions {
   gainDb?: number;
   /** Speed perturbation (training augmentation): play every clip this many times faster first. */
   speed?: number;
+  /**
+   * Training augmentation (after the speed): every clip becomes copy `copy` of `spec`, its transform chain
+   * drawn from (seed, clip id, copy) by planAugment; babble is mixed from `pool` clips of other speakers.
+   */
+  augment?: { spec: AugmentSpec; seed: number; copy: number; pool: Clip[] };
   /** A clip that fails to decode/extract: called and left out of the result (default: warn on stderr). */
   onError?: (clip: Clip, message: string) => void;
 }
@@ -118,6 +124,26 @@ export function sslHash(modelDir: string): string {
 async function clipKey(file: string): Promise<string> {
   const s = await stat(file);
   return createHash('sha1').update(`${path.resolve(file)}\0${s.size}\0${s.mtimeMs}`).digest('hex');
+}
+
+/** Cache-folder key of an augmentation: the spec's draws (not its copy count: copy k is the same whatever
+ *  N), the seed, the copy index and the augmentation code. */
+function augmentConfigKey(a: NonNullable<ExtractAllOptions['augment']>): string {
+  return `augment=${augmentKey(a.spec)};seed=${a.seed};copy=${a.copy};${codeHash('training/augment/index.ts')}`;
+}
+
+/** Each clip's plan; babble talkers come from `pool` (speakers told apart across corpora). */
+function augmentPlans(clips: Clip[], a: NonNullable<ExtractAllOptions['augment']>): Map<string, AugmentPlan> {
+  const speaker = (c: Clip): string => `${c.corpus}\0${c.speaker}`;
+  const pool = a.pool.map((c) => ({ path: c.path, speaker: speaker(c) }));
+  return new Map(clips.map((c) => [c.id, planAugment(a.spec, a.seed, { id: c.id, speaker: speaker(c) }, a.copy, pool)]));
+}
+
+/** Entry key of an augmented clip: its own key, its plan and the keys of the babble sources it reads. */
+async function planKey(key: string, plan: AugmentPlan): Promise<string> {
+  const h = createHash('sha1').update(key).update('\0').update(JSON.stringify(plan));
+  for (const step of plan.steps) if (step.kind === 'babble') for (const p of step.sources) h.update('\0').update(await clipKey(p));
+  return h.digest('hex');
 }
 
 /** Folders of a cache not used for this long are deleted (each code change leaves one behind). */
@@ -205,6 +231,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
     opts.gainDb === undefined || opts.gainDb === 0 ? undefined : `gainDb=${opts.gainDb}`,
     speed === undefined ? undefined : `speed=${speed};${codeHash('training/augment/speed.ts')}`,
     opts.levelDb === undefined ? undefined : `levelDb=${opts.levelDb};${codeHash('src/audio/normalise-level.ts')}`,
+    opts.augment === undefined ? undefined : augmentConfigKey(opts.augment),
   ]
     .filter((k) => k !== undefined)
     .join('\0');
@@ -213,8 +240,9 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
     : featureCodeHash();
   const featDir = path.join(cacheDir, `features-${featHash}`);
   const w2vModel = opts.wav2vec2 ? path.resolve(opts.wav2vec2) : null;
-  // wav2vec2 encodes the gained, speed-perturbed audio as well (never the level-normalised one): key its folder by both.
-  const audioSuffix = `${opts.gainDb ? `-gain${opts.gainDb}` : ''}${speed ? `-speed${speed}` : ''}`;
+  // wav2vec2 encodes the gained, speed-perturbed, augmented audio as well (never the level-normalised one): key its folder by all three.
+  const augSuffix = opts.augment ? `-aug${createHash('sha256').update(augmentConfigKey(opts.augment)).digest('hex').slice(0, 12)}` : '';
+  const audioSuffix = `${opts.gainDb ? `-gain${opts.gainDb}` : ''}${speed ? `-speed${speed}` : ''}${augSuffix}`;
   const w2vDir = w2vModel ? path.join(cacheDir, `w2v-${sslHash(w2vModel)}${audioSuffix}`) : null;
   const onError =
     opts.onError ?? ((clip: Clip, message: string) => process.stderr.write(`features: ${clip.id}: ${message}\n`));
@@ -222,6 +250,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
   const progress = opts.onProgress ?? ((): void => bar?.tick());
   await touchAndPrune(cacheDir, w2vDir ? [featDir, w2vDir] : [featDir]);
   const result = new Map<string, CachedFeatures>();
+  const plans = opts.augment ? augmentPlans(clips, opts.augment) : null;
   const tasks: Array<Omit<WorkerTask, 'id'>> = [];
   const taskClips: Clip[] = [];
   let done = 0;
@@ -231,6 +260,9 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
     let key: string;
     try {
       key = await clipKey(clip.path);
+      // An augmented copy also depends on its plan and on the babble clips it mixes in.
+      const plan = plans?.get(clip.id);
+      if (plan) key = await planKey(key, plan);
     } catch (err) {
       onError(clip, `cannot read ${clip.path}: ${err instanceof Error ? err.message : String(err)}`);
       progress(++done, clips.length);
@@ -265,6 +297,7 @@ export async function extractAll(clips: Clip[], opts: ExtractAllOptions = {}): P
       ...(opts.levelDb !== undefined ? { levelDb: opts.levelDb } : {}),
       ...(opts.gainDb ? { gainDb: opts.gainDb } : {}),
       ...(speed ? { speed } : {}),
+      ...(plans ? { augment: plans.get(clip.id)! } : {}),
       w2v: wFile && !item.w2v && w2vModel ? { model: w2vModel, out: wFile } : undefined,
     });
     taskClips.push(clip);

@@ -13,6 +13,7 @@ import { makeConfig, type LldVariant, type LogmelVariant, type PresetName } from
 import { encoderIdentity } from '../../src/ssl/identity-node.ts';
 import { splitClips } from '../baseline/train.ts';
 import { extractAll } from '../data/cache.ts';
+import { formatAugmentSpec, type AugmentSpec } from '../augment/index.ts';
 import { labelled, loadCorpora } from '../data/corpus.ts';
 import { fitNormalisation, makeSample, type Sample } from './data.ts';
 import { predictSamples, trainMsir, type TrainResult } from './loop.ts';
@@ -49,6 +50,9 @@ export interface RunOptions {
   adversarySpeakers?: number;
   /** Speed-perturbation factors: each training clip gets a copy per factor (augmentation). */
   speeds?: number[];
+  /** Augmented copies of every training clip (noise, reverb, telephone, …; training/augment/index.ts);
+   *  the draws use spec.seed, else the run's seed. */
+  augment?: AugmentSpec;
   /** Inference chunk length written to the manifest (frames). */
   maxFrames: number;
   /** Active speech level (dBFS) every clip is scaled to before feature extraction; undefined = raw audio. */
@@ -139,6 +143,16 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     }
     log(`speed ${speed}: ${fs.size} of ${trainS.length} training clips (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
+  // Augmented copies, like the speed copies: copy k of a clip draws its chain from (seed, clip id, k).
+  for (let copy = 0; o.augment && copy < o.augment.copies; copy++) {
+    const t0 = performance.now();
+    const fs = await extractAll(trainOk, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, augment: { spec: o.augment, seed: o.augment.seed ?? o.seed, copy, pool: trainOk }, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    for (const s of trainS) {
+      const f = fs.get(s.id);
+      if (f) (s.variants ??= []).push(makeSample(cfg, s.id, s.label, f.features, norm, f.w2v));
+    }
+    log(`augment copy ${copy + 1} of ${o.augment.copies} (${formatAugmentSpec(o.augment)}): ${fs.size} of ${trainS.length} training clips (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
   const valS = toSamples(val);
   const testS = toSamples(test);
 
@@ -204,6 +218,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       noise: o.noise,
       mask: o.mask ?? null,
       ...(o.speeds?.length ? { speeds: o.speeds } : {}),
+      ...(o.augment ? { augment: formatAugmentSpec({ ...o.augment, seed: o.augment.seed ?? o.seed }) } : {}),
       ...(auxInfo ? { auxiliary: auxInfo } : {}),
       ...(adversaryInfo ? { speakerAdversary: adversaryInfo } : {}),
       bestEpoch: r.bestEpoch,
