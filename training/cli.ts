@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   train: () => import('./commands/train.ts'),
   detect: () => import('./commands/detect.ts'),
   ensemble: () => import('./commands/ensemble.ts'),
+  protocol: () => import('./commands/protocol.ts'),
 };
 
 const usage = `usage: msir <command> [options]

@@ -1,6 +1,7 @@
 // Model manifest (public/models/<name>/manifest.json): the only thing besides weights a detector needs.
 // Type, and parseManifest: validation with a clear message for every problem.
 import { isLevelDb } from '../audio/normalise-level.ts';
+import { checkSpec, type SpeakerNormSpec } from '../features/speaker-norm.ts';
 import { EMOTIONS, type Emotion } from './emotions.ts';
 import type { MsirConfig } from './presets.ts';
 
@@ -23,6 +24,10 @@ export interface ModelManifest {
   /** levelDb: audio is scaled to this active speech level (dBFS) before feature extraction
    *  (src/audio/normalise-level.ts); absent = features of the raw audio, as older models were trained. */
   features: { sampleRate: 16000; frameStepSec: number; logmelBands: number; lldCount: number; maxFrames?: number; levelDb?: number };
+  /** Speaker/session normalisation of the feature frames before everything else (src/features/speaker-norm.ts):
+   *  per speaker in training and evaluation, running over the session live, the prior alone as the fallback.
+   *  Absent = features go to the model as extracted (older models). */
+  speakerNormalisation?: SpeakerNormSpec;
   /** z-score statistics per input ('logmel', 'lld', 'w2v', 'functionals'), fitted on the training split. */
   normalisation: Record<string, NormalisationStats>;
   emotions: Emotion[];
@@ -97,6 +102,13 @@ export function parseManifest(json: unknown): ModelManifest {
   need(typeof f.logmelBands === 'number' && typeof f.lldCount === 'number', 'features.logmelBands and features.lldCount must be numbers');
   need(f.levelDb === undefined || isLevelDb(f.levelDb), 'features.levelDb must be a number of dBFS in [-60, 0]');
   need(f.maxFrames === undefined || (Number.isInteger(f.maxFrames) && (f.maxFrames as number) > 0), 'features.maxFrames must be a positive integer');
+  if (m.speakerNormalisation !== undefined) {
+    try {
+      checkSpec(m.speakerNormalisation);
+    } catch (err) {
+      throw new ManifestError((err as Error).message);
+    }
+  }
   need(isObj(m.normalisation), 'normalisation must be an object');
   for (const [k, v] of Object.entries(m.normalisation)) checkStats(k, v);
   need(Array.isArray(m.emotions) && m.emotions.length > 0, 'emotions must be a non-empty array');

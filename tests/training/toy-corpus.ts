@@ -7,11 +7,13 @@ import { parseSharedMetadata } from '../../src/eval/corpus/index.ts';
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 const emodbDir = path.resolve(repoRoot, '../shared/corpora/emodb');
 
-/** Writes the corpus into `dir` (audio/ + metadata.csv) and returns `dir`. */
-export function makeToyCorpus(dir: string): string {
+const DEFAULT_SPLIT: Record<string, string> = { emodb03: 'train', emodb10: 'train', emodb12: 'val', emodb15: 'test' };
+
+/** Writes the corpus into `dir` (audio/ + metadata.csv) and returns `dir`. `split` picks the EmoDB
+ *  speakers and their split (default train 03+10, val 12, test 15); `name` is the corpus column. */
+export function makeToyCorpus(dir: string, split: Record<string, string> = DEFAULT_SPLIT, name = 'toy'): string {
   const { clips } = parseSharedMetadata(readFileSync(path.join(emodbDir, 'metadata.csv'), 'utf8'));
   const rows = ['file,corpus,speaker,gender,emotion,intensity,text,language,duration_s,split'];
-  const split: Record<string, string> = { emodb03: 'train', emodb10: 'train', emodb12: 'val', emodb15: 'test' };
   const meta = readFileSync(path.join(emodbDir, 'metadata.csv'), 'utf8').split('\n');
   mkdirSync(path.join(dir, 'audio'), { recursive: true });
   for (const speaker of Object.keys(split)) {
@@ -22,9 +24,8 @@ export function makeToyCorpus(dir: string): string {
         .sort((a, b) => a.dur - b.dur)
         .slice(0, emotion === 'boredom' ? 1 : 2);
       for (const { c } of pick) {
-        const name = path.basename(c.path);
-        symlinkSync(path.join(emodbDir, c.path), path.join(dir, 'audio', name));
-        rows.push(`audio/${name},toy,${speaker},x,${emotion},,t,de,0,${split[speaker]}`);
+        symlinkSync(path.join(emodbDir, c.path), path.join(dir, 'audio', path.basename(c.path)));
+        rows.push(`audio/${path.basename(c.path)},${name},${speaker},x,${emotion},,t,de,0,${split[speaker]}`);
       }
     }
   }

@@ -12,6 +12,7 @@ import { FUNCTIONAL_NAMES, FUNCTIONALS_DIM, FUNCTIONALS_VERSION, utteranceFuncti
 import { LINEAR_WEIGHTS_FILE, linearForward, type LinearWeights } from '../../src/model/linear/model.ts';
 import { extractAll } from '../data/cache.ts';
 import { formatAugmentSpec, type AugmentSpec } from '../augment/index.ts';
+import { fitSpeakerNorm, speakerNormalised, type SpeakerNormOptions } from '../data/speaker-norm.ts';
 import { labelled, loadCorpora } from '../data/corpus.ts';
 import { balancedWeights, fitLogistic } from './logreg.ts';
 import { corpusLicence, gitCommit } from '../provenance.ts';
@@ -27,6 +28,8 @@ export interface TrainLinearOptions {
   cGrid?: number[];
   /** Active speech level (dBFS) every clip is scaled to before feature extraction; undefined = raw audio. */
   levelDb?: number;
+  /** Speaker normalisation of the LLD frames before the functionals (statistics per speaker). */
+  speakerNorm?: SpeakerNormOptions;
   /** Augmented copies of every training clip as extra training rows (training/augment/index.ts); the
    *  draws use spec.seed, else `seed`. */
   augment?: AugmentSpec;
@@ -118,7 +121,9 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   log(`baseline: ${train.length} train, ${val.length} val, ${test.length} test clips (4-class subset)`);
 
   let t0 = performance.now();
-  const feats = await extractAll([...train, ...val, ...test], { cacheDir: opts.cacheDir, workers: opts.workers, levelDb: opts.levelDb });
+  let feats = await extractAll([...train, ...val, ...test], { cacheDir: opts.cacheDir, workers: opts.workers, levelDb: opts.levelDb });
+  const speakerNorm = opts.speakerNorm ? fitSpeakerNorm(train, feats, opts.speakerNorm) : undefined;
+  if (speakerNorm) feats = speakerNormalised(speakerNorm, [...train, ...val, ...test], feats);
   const featureSec = (performance.now() - t0) / 1000;
   const keep = (cs: LabelledClip[]): LabelledClip[] => cs.filter((c) => feats.has(c.id));
   const [tr, va, te] = [keep(train), keep(val), keep(test)];
@@ -129,7 +134,8 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   const augLabels: Emotion[] = [];
   for (let copy = 0; opts.augment && copy < opts.augment.copies; copy++) {
     const ta = performance.now();
-    const fa = await extractAll(tr, { cacheDir: opts.cacheDir, workers: opts.workers, levelDb: opts.levelDb, augment: { spec: opts.augment, seed: opts.augment.seed ?? seed, copy, pool: tr } });
+    let fa = await extractAll(tr, { cacheDir: opts.cacheDir, workers: opts.workers, levelDb: opts.levelDb, augment: { spec: opts.augment, seed: opts.augment.seed ?? seed, copy, pool: tr } });
+    if (speakerNorm) fa = speakerNormalised(speakerNorm, tr, fa);
     for (const c of tr) {
       const f = fa.get(c.id);
       if (f) {
@@ -202,6 +208,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
     branches: ['lld'],
     inputs: { lld: '2d' },
     features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: LOGMEL_BANDS, lldCount: LLD_COUNT, ...(opts.levelDb !== undefined ? { levelDb: opts.levelDb } : {}) },
+    ...(speakerNorm ? { speakerNormalisation: speakerNorm } : {}),
     normalisation: { functionals: norm },
     emotions: [...EMOTIONS],
     thresholds,

@@ -4,6 +4,7 @@
 // rule as training), and test metrics are measured through the real loader (loadPredictor).
 import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { SpeakerNormSpec } from '../../src/features/speaker-norm.ts';
 import { chooseThresholds, evaluate, type EvalReport } from '../../src/eval/metrics.ts';
 import { EMOTIONS } from '../../src/model/emotions.ts';
 import { loadManifest, MANIFEST_FILE } from '../../src/model/load.ts';
@@ -57,6 +58,14 @@ function memberFolders(manifests: ModelManifest[]): string[] {
   });
 }
 
+/** Same speaker normalisation: both absent, or equal settings and priors within float rounding. */
+export function sameSpeakerNorm(a: SpeakerNormSpec | undefined, b: SpeakerNormSpec | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  if (a.priorFrames !== b.priorFrames || a.activityDb !== b.activityDb) return false;
+  const close = (x: number[], y: number[]): boolean => x.length === y.length && x.every((v, i) => Math.abs(v - y[i]!) <= 1e-6 * Math.max(1, Math.abs(v)));
+  return (['logmel', 'lld'] as const).every((k) => close(a.prior[k].mean, b.prior[k].mean) && close(a.prior[k].std, b.prior[k].std));
+}
+
 async function prepareOut(out: string, members: string[]): Promise<void> {
   const abs = path.resolve(out);
   for (const m of members) {
@@ -95,6 +104,10 @@ export async function buildEnsemble(o: EnsembleOptions): Promise<EnsembleResult>
     // All members see one feature extraction, so they must agree on the input level normalisation.
     if (man.features.levelDb !== manifests[0]!.features.levelDb) throw new Error(`member ${o.members[i]} has levelDb ${man.features.levelDb ?? 'off'}, member ${o.members[0]} ${manifests[0]!.features.levelDb ?? 'off'}: members must normalise input levels alike`);
   }
+  const sn = manifests[0]!.speakerNormalisation;
+  for (const [i, man] of manifests.entries()) {
+    if (!sameSpeakerNorm(man.speakerNormalisation, sn)) throw new Error(`member ${o.members[i]} normalises features per speaker ${man.speakerNormalisation ? 'with other statistics' : 'not at all'} than member ${o.members[0]}: members must share one speaker normalisation (train them on the same corpora with the same --speaker-norm)`);
+  }
   const encoders = [...new Set(manifests.filter((m) => m.encoder).map((m) => m.encoder!.sha256))];
   if (encoders.length > 1) throw new Error('members were trained on different wav2vec2 encoders');
   const encoder = manifests.find((m) => m.encoder)?.encoder ?? null;
@@ -114,6 +127,7 @@ export async function buildEnsemble(o: EnsembleOptions): Promise<EnsembleResult>
     // Informational: per input, the variant of the first member that has it (members may differ).
     inputs: Object.assign({}, ...[...manifests].reverse().map((m) => m.inputs)) as ModelManifest['inputs'],
     features: { ...manifests[0]!.features },
+    ...(sn ? { speakerNormalisation: sn } : {}),
     normalisation: {},
     emotions: [...emotions],
     thresholds: emotions.map(() => 0.5),

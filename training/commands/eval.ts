@@ -6,6 +6,8 @@ import path from 'node:path';
 import { CorpusError, type Clip, type Split } from '../../src/eval/corpus/index.ts';
 import { evaluate, type EvalReport } from '../../src/eval/metrics.ts';
 import { formatReport } from '../../src/eval/report.ts';
+import { SpeakerStats, type SpeakerNormSpec } from '../../src/features/speaker-norm.ts';
+import type { Features } from '../../src/features/types.ts';
 import { formatOutOfSet, outOfSetRates, type OutOfSetReport } from '../../src/eval/out-of-set.ts';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { loadPredictor } from '../../src/model/load.ts';
@@ -30,6 +32,8 @@ IEMOCAP's release layout, on the 4-class subset (happy, neutral, sad, angry).
   --sessions LIST    IEMOCAP only: sessions to load, e.g. 5 or 1,2,3,4
   --out-of-set       also run the split's clips of other emotions (calm, fearful, boredom, …) and
                      report how often each detector fires on them (in the JSON: outOfSet)
+  --speaker-norm M   for a model with speaker normalisation: speaker (default; statistics of each
+                     speaker's clips) or global (the training prior only, as for an unknown speaker)
   --gain-db=X        scale every clip by X dB first (e.g. --gain-db=-20: a quieter microphone); the
                      model's own level normalisation, if it has one, still applies after it
 ${BACKEND_USAGE}`;
@@ -48,6 +52,8 @@ export interface EvalOutput extends EvalReport {
   split: Split | 'all';
   /** Gain applied to every clip first (--gain-db), when not 0. */
   gainDb?: number;
+  /** How features were speaker-normalised (models with speaker normalisation only). */
+  speakerNorm?: SpeakerNormMode;
   thresholds: Record<Emotion, number>;
   /** Clips outside the 4-class protocol, not scored (count per corpus emotion name). */
   excluded: Record<string, number>;
@@ -83,6 +89,45 @@ export interface EvalOptions {
   gainDb?: number;
   /** Also run the clips outside the four emotions and report the detectors' firing rates on them. */
   outOfSet?: boolean;
+  /** For a model with speaker normalisation: statistics per speaker over the speaker's scored clips
+   *  (default), or the global prior alone (what a detector that knows nothing of the speaker does). */
+  speakerNorm?: SpeakerNormMode;
+}
+
+export type SpeakerNormMode = 'speaker' | 'global';
+
+/**
+ * Features as the model wants them: unchanged for a model without speaker normalisation; else each
+ * speaker's statistics over that speaker's scored clips (the clips outside the four use their speaker's
+ * statistics too), or the global prior for clips with no speaker id or in 'global' mode.
+ */
+function speakerNormalise(
+  spec: SpeakerNormSpec | undefined,
+  mode: SpeakerNormMode,
+  scored: Clip[],
+  others: Clip[],
+  feats: Map<string, { features: Features }>,
+): Map<string, Features> {
+  const out = new Map<string, Features>();
+  if (!spec) return out;
+  const global = new SpeakerStats(spec);
+  const stats = new Map<string, SpeakerStats>();
+  const key = (c: Clip): string | undefined => (mode === 'speaker' && c.speaker ? `${c.corpus}\0${c.speaker}` : undefined);
+  for (const c of scored) {
+    const f = feats.get(c.id);
+    const k = key(c);
+    if (!f || k === undefined) continue;
+    let s = stats.get(k);
+    if (!s) stats.set(k, (s = new SpeakerStats(spec)));
+    s.add(f.features);
+  }
+  for (const c of [...scored, ...others]) {
+    const f = feats.get(c.id);
+    if (!f) continue;
+    const k = key(c);
+    out.set(c.id, ((k !== undefined ? stats.get(k) : undefined) ?? global).normalise(f.features));
+  }
+  return out;
 }
 
 /** Evaluate a model folder; the programmatic core of `msir eval`. */
@@ -110,13 +155,14 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       onError: (clip: Clip, error: string) => failed.push({ id: clip.id, error }),
     });
     const thresholds = reorder(manifest.emotions, manifest.thresholds);
+    const normalised = speakerNormalise(manifest.speakerNormalisation, opts.speakerNorm ?? 'speaker', scored, others, feats);
     // Each clip with features, through the model: probabilities and decisions in EMOTIONS order.
     const run = async <C extends Clip>(cs: C[]): Promise<Array<{ source: C; clip: Omit<ClipResult, 'label'>; p: number[] }>> => {
       const out: Array<{ source: C; clip: Omit<ClipResult, 'label'>; p: number[] }> = [];
       for (const c of cs) {
         const f = feats.get(c.id);
         if (!f) continue;
-        const pred = await predictor.predict({ features: f.features, ...(f.w2v ? { w2v: f.w2v } : {}) });
+        const pred = await predictor.predict({ features: normalised.get(c.id) ?? f.features, ...(f.w2v ? { w2v: f.w2v } : {}) });
         const p = reorder(manifest.emotions, pred.probabilities);
         out.push({
           source: c,
@@ -151,6 +197,7 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       corpora: opts.corpora.map((c) => path.resolve(c)),
       split,
       ...(opts.gainDb ? { gainDb: opts.gainDb } : {}),
+      ...(manifest.speakerNormalisation ? { speakerNorm: opts.speakerNorm ?? 'speaker' } : {}),
       thresholds: Object.fromEntries(EMOTIONS.map((e, k) => [e, thresholds[k]])) as Record<Emotion, number>,
       ...report,
       excluded,
@@ -187,6 +234,7 @@ export async function run(args: string[]): Promise<number> {
       sessions: { type: 'string' },
       'gain-db': { type: 'string' },
       'out-of-set': { type: 'boolean' },
+      'speaker-norm': { type: 'string', default: 'speaker' },
       backend: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -205,9 +253,12 @@ export async function run(args: string[]): Promise<number> {
   const gainDb = values['gain-db'] === undefined ? undefined : Number(values['gain-db']);
   if (gainDb !== undefined && !(Number.isFinite(gainDb) && Math.abs(gainDb) <= 60)) return bad('--gain-db must be a number of dB within ±60 (write --gain-db=-20)');
   if (!isBackendChoice(values.backend)) return bad(backendChoiceError(values.backend));
+  const speakerNorm = values['speaker-norm'] as string;
+  if (speakerNorm !== 'speaker' && speakerNorm !== 'global') return bad(`--speaker-norm must be speaker or global (got "${speakerNorm}")`);
   console.log(`backend: ${await initBackend(values.backend)}`);
 
   const out = await evaluateModel({
+    speakerNorm,
     model: values.model,
     corpora: values.corpus,
     split: split as Split | 'all',

@@ -43,6 +43,10 @@ best epoch and per-emotion thresholds on val, reports test, and writes a model f
                            each epoch trains on the clip or one of its copies, drawn by seed
   ${AUGMENT_USAGE}
   --max-frames N           inference chunk length in frames, written to the manifest (default 1000)
+  --speaker-norm on|N|off  z-score the feature frames per speaker (statistics of the speaker's active
+                           frames blended with the training prior, worth N frames; on = 1000): the
+                           model then gets the same per speaker in msir eval, per session live
+                           (default off)
   --level-db=X|off         scale every clip to active speech level X dBFS before extracting features,
                            in training and wherever the model runs (default -26; off = raw levels)
   --seed N                 (default 1)
@@ -106,6 +110,7 @@ export async function run(args: string[]): Promise<number> {
       name: { type: 'string' },
       'max-clips': { type: 'string' },
       'level-db': { type: 'string', default: String(DEFAULT_LEVEL_DB) },
+      'speaker-norm': { type: 'string', default: 'off' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -123,11 +128,15 @@ export async function run(args: string[]): Promise<number> {
     return n;
   };
   const levelDb = values['level-db'] === 'off' ? undefined : Number(values['level-db']);
+  const sn = values['speaker-norm'] as string;
+  const priorFrames = sn === 'on' || sn === 'off' ? undefined : Number(sn);
+  if (priorFrames !== undefined && !(Number.isInteger(priorFrames) && priorFrames >= 0)) throw new Error(`--speaker-norm must be on, off or a prior of N ≥ 0 frames, got ${sn}`);
+  const speakerNorm = sn === 'off' ? undefined : { ...(priorFrames !== undefined ? { priorFrames } : {}) };
   if (levelDb !== undefined && !isLevelDb(levelDb)) throw new Error(`--level-db must be off or a dBFS value in [-60, 0] (write --level-db=-26), got ${values['level-db']}`);
   const augment = values.augment === undefined ? undefined : parseAugmentSpec(values.augment);
   if (values.arch === 'svm' || values.arch === 'linear') {
     const { trainLinear } = await import('../baseline/train.ts');
-    await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), levelDb, ...(augment ? { augment } : {}), log: (l) => console.log(l) });
+    await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), levelDb, ...(speakerNorm ? { speakerNorm } : {}), ...(augment ? { augment } : {}), log: (l) => console.log(l) });
     return 0;
   }
   if (values.arch !== 'msir') throw new Error(`--arch must be msir or svm, got ${values.arch}`);
@@ -176,6 +185,7 @@ export async function run(args: string[]): Promise<number> {
     ...(advWeight > 0 ? { adversarySpeakers: advWeight } : {}),
     averageTop: Math.max(1, int('average-top', values['average-top'])),
     levelDb,
+    ...(speakerNorm ? { speakerNorm } : {}),
     cacheDir: values.cache,
     workers: values.workers ? int('workers', values.workers) : undefined,
     wav2vec2: values.wav2vec2,

@@ -24,7 +24,10 @@ WORK=${WORK:-.cache/recipes/msir-default}
 AUX_SEEDS=${AUX_SEEDS-1 2}
 LLD_SEEDS=${LLD_SEEDS-5 6 7 8}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-CORPORA=(--corpus "${RAVDESS:-../shared/corpora/ravdess}" --corpus "${EMODB:-../shared/corpora/emodb}")
+# CORPORA: corpus folders, one per line (the protocol, `msir protocol`, sets it to hold one corpus out).
+CORPORA_LIST=${CORPORA:-$(printf '%s\n' "${RAVDESS:-../shared/corpora/ravdess}" "${EMODB:-../shared/corpora/emodb}")}
+CORPORA=()
+while IFS= read -r dir; do [ -n "$dir" ] && CORPORA+=(--corpus "$dir"); done <<<"$CORPORA_LIST"
 msir() { node training/bin.mjs "$@"; }
 
 mkdir -p "$WORK"
@@ -32,7 +35,7 @@ start=$(date +%s)
 # The baseline first: it extracts every clip's features into the cache (both cores), so the parallel
 # trainings below start warm instead of extracting the same clips twice.
 echo "[recipe] linear baseline → $WORK/linear"
-msir train --arch svm "${CORPORA[@]}" --out "$WORK/linear" --name baseline-linear | tail -n 3
+msir train --arch svm "${CORPORA[@]}" --out "$WORK/linear" --name baseline-linear ${MEMBER_FLAGS:-} | tail -n 3
 
 members=()
 names=()
@@ -42,7 +45,7 @@ train() {
   local name=$1 seed=$2
   shift 2
   echo "[recipe] $name (seed $seed) → $WORK/$name (log $WORK/$name.log)"
-  msir train "${CORPORA[@]}" --loss focal --seed "$seed" "$@" --out "$WORK/$name" --name "$name" >"$WORK/$name.log" 2>&1 &
+  msir train "${CORPORA[@]}" --loss focal --seed "$seed" ${MEMBER_FLAGS:-} "$@" --out "$WORK/$name" --name "$name" >"$WORK/$name.log" 2>&1 &
   members+=(--member "$WORK/$name")
   names+=("$name")
   running=$((running + 1))

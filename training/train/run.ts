@@ -14,6 +14,7 @@ import { encoderIdentity } from '../../src/ssl/identity-node.ts';
 import { splitClips } from '../baseline/train.ts';
 import { extractAll } from '../data/cache.ts';
 import { formatAugmentSpec, type AugmentSpec } from '../augment/index.ts';
+import { fitSpeakerNorm, speakerNormalised, type SpeakerNormOptions } from '../data/speaker-norm.ts';
 import { labelled, loadCorpora } from '../data/corpus.ts';
 import { fitNormalisation, makeSample, type Sample } from './data.ts';
 import { predictSamples, trainMsir, type TrainResult } from './loop.ts';
@@ -48,6 +49,8 @@ export interface RunOptions {
   aux?: { weight: number; fraction: number };
   /** Speaker-adversarial head (gradient reversal) of this maximum strength (see TrainOptions.adversary). */
   adversarySpeakers?: number;
+  /** Speaker normalisation of the feature frames (statistics per speaker; src/features/speaker-norm.ts). */
+  speakerNorm?: SpeakerNormOptions;
   /** Speed-perturbation factors: each training clip gets a copy per factor (augmentation). */
   speeds?: number[];
   /** Augmented copies of every training clip (noise, reverb, telephone, …; training/augment/index.ts);
@@ -87,7 +90,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
   if (train.length === 0) throw new Error('no training clips (4-class subset of the train split) in the given corpora');
   log(`clips: train ${train.length}, val ${val.length}, test ${test.length}`);
   const tFeat = performance.now();
-  const feats = await extractAll([...train, ...val, ...test], { cacheDir: o.cacheDir, workers: o.workers, wav2vec2: o.wav2vec2, levelDb: o.levelDb });
+  let feats = await extractAll([...train, ...val, ...test], { cacheDir: o.cacheDir, workers: o.workers, wav2vec2: o.wav2vec2, levelDb: o.levelDb });
   const featureSec = (performance.now() - tFeat) / 1000;
   const cfg = makeConfig(o.preset, o.branches, { ...(o.logmel ? { logmel: o.logmel } : {}), ...(o.lld ? { lld: o.lld } : {}) });
   if (o.lldPool !== undefined) cfg.lld.timePool = o.lldPool;
@@ -97,6 +100,13 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     const w = feats.get(trainOk[0]!.id)?.w2v;
     if (!w) throw new Error('the w2v branch needs --wav2vec2 DIR');
     cfg.inputs.w2vHidden = w.hidden;
+  }
+  // Speaker normalisation first: every later statistic (the z-score below included) sees its output.
+  const speakerNorm = o.speakerNorm ? fitSpeakerNorm(trainOk, feats, o.speakerNorm) : undefined;
+  const rawFeats = feats;
+  if (speakerNorm) {
+    feats = speakerNormalised(speakerNorm, [...train, ...val, ...test], feats);
+    log(`speaker normalisation: prior of ${speakerNorm.priorFrames} frames, statistics per speaker over active frames (within ${speakerNorm.activityDb} dB)`);
   }
   const norm = fitNormalisation(
     cfg,
@@ -111,7 +121,9 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
     // Clips of the train speakers outside the four emotions (calm, fearful, boredom, …).
     const speakers = new Set(trainOk.map((c) => `${c.corpus}\0${c.speaker}`));
     const extra = cap(allClips.filter((c) => c.label === null && c.split === 'train' && speakers.has(`${c.corpus}\0${c.speaker}`)), o.maxClips);
-    const fx = await extractAll(extra, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    let fx = await extractAll(extra, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    // Their speaker's statistics come from the speaker's 4-class clips, as in evaluation.
+    if (speakerNorm) fx = speakerNormalised(speakerNorm, extra, fx, trainOk, rawFeats);
     const extraOk = extra.filter((c) => fx.has(c.id));
     const classes = [...new Set([...trainOk, ...extraOk].map((c) => c.emotion))].sort();
     const emotionOf = new Map(trainOk.map((c) => [c.id, c.emotion]));
@@ -136,7 +148,9 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
   // Speed-perturbed copies of the training clips: normalised with the unperturbed train statistics.
   for (const speed of o.speeds ?? []) {
     const t0 = performance.now();
-    const fs = await extractAll(trainOk, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, speed, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    let fs = await extractAll(trainOk, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, speed, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    // A speaker's perturbed copies are normalised by their own statistics, as a new voice would be.
+    if (speakerNorm) fs = speakerNormalised(speakerNorm, trainOk, fs);
     for (const s of trainS) {
       const f = fs.get(s.id);
       if (f) (s.variants ??= []).push(makeSample(cfg, s.id, s.label, f.features, norm, f.w2v));
@@ -146,7 +160,8 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
   // Augmented copies, like the speed copies: copy k of a clip draws its chain from (seed, clip id, k).
   for (let copy = 0; o.augment && copy < o.augment.copies; copy++) {
     const t0 = performance.now();
-    const fs = await extractAll(trainOk, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, augment: { spec: o.augment, seed: o.augment.seed ?? o.seed, copy, pool: trainOk }, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    let fs = await extractAll(trainOk, { cacheDir: o.cacheDir, workers: o.workers, levelDb: o.levelDb, augment: { spec: o.augment, seed: o.augment.seed ?? o.seed, copy, pool: trainOk }, ...(o.wav2vec2 ? { wav2vec2: o.wav2vec2 } : {}) });
+    if (speakerNorm) fs = speakerNormalised(speakerNorm, trainOk, fs);
     for (const s of trainS) {
       const f = fs.get(s.id);
       if (f) (s.variants ??= []).push(makeSample(cfg, s.id, s.label, f.features, norm, f.w2v));
@@ -197,6 +212,7 @@ export async function runTraining(o: RunOptions): Promise<{ manifest: ModelManif
       ...(cfg.branches.includes('w2v') ? { w2v: { hiddenSize: cfg.inputs.w2vHidden } } : {}),
     },
     features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: 40, lldCount: 65, maxFrames: o.maxFrames, ...(o.levelDb !== undefined ? { levelDb: o.levelDb } : {}) },
+    ...(speakerNorm ? { speakerNormalisation: speakerNorm } : {}),
     normalisation: norm,
     emotions: [...EMOTIONS],
     thresholds: r.thresholds,
