@@ -157,6 +157,17 @@ export class Detector implements StreamHost {
     await this.request({ type: 'unlisten', id: 0, session: id });
   }
 
+  /**
+   * Starts a new session for a model with speaker normalisation (`info.manifest.speakerNormalisation`):
+   * detect() and listen() normalise every clip or utterance with running statistics of the speech heard
+   * since the last reset, so call this when the speaker, microphone or room changes. No effect for other
+   * models. Detections already queued in the worker may still use the old statistics.
+   */
+  async resetSession(): Promise<void> {
+    const reply = await this.request({ type: 'reset-session', id: 0 });
+    if (reply.type !== 'done') throw new DetectorError('worker-failed', `unexpected ${reply.type} reply to resetSession`);
+  }
+
   /** Tensor count, tensor bytes and JS heap inside the worker (soak tests, diagnostics). */
   async stats(): Promise<WorkerStats> {
     const reply = await this.request({ type: 'stats', id: 0 });

@@ -1,6 +1,7 @@
 // Features (+ wav2vec2) + model for one utterance → Detection. Platform-neutral: the worker runs it in
 // the browser, tests run it in Node on a model folder.
 import { FeatureExtractor } from '../features/extractor.ts';
+import { SpeakerStats, type SpeakerMoments } from '../features/speaker-norm.ts';
 import { loadPredictor } from '../model/load.ts';
 import { EMOTIONS, type Emotion } from '../model/emotions.ts';
 import { parseManifest } from '../model/manifest.ts';
@@ -69,12 +70,45 @@ export function validateAudio(audio: unknown, sampleRate: unknown): asserts audi
   }
 }
 
+/**
+ * Which statistics normalise the features of a model with speaker normalisation:
+ * - 'session' (default): running statistics over everything this engine analysed since the last
+ *   resetSession(), this utterance included — the live microphone and the widget;
+ * - moments: the statistics of a known speaker's clips (SpeakerMoments, e.g. merged by the evaluation
+ *   page from `observe` over that speaker's clips) — the same as `msir eval` per speaker;
+ * - 'global': the training prior alone, for a clip of an unknown speaker.
+ */
+export type NormalisationChoice = 'session' | 'global' | SpeakerMoments;
+
+/** Options of DetectionEngine.run in 'session' mode. */
+export interface SessionRunOptions {
+  /** Only frames starting at or after this many seconds into the audio join the session's statistics
+   *  (a continuous-mode window overlaps audio already counted); Infinity adds none (a window without
+   *  speech). The whole audio is still normalised. Default 0: all of it. */
+  addFromSec?: number;
+}
+
+/** The session's statistics at one moment (fixed size), to undo a tentative run: a speculative live
+ *  detection whose utterance then grew must not count its frames twice. */
+export interface SessionSnapshot {
+  readonly epoch: number;
+  readonly moments: SpeakerMoments;
+}
+
 export class DetectionEngine {
+  /** Running statistics of the session (models with speaker normalisation only). */
+  private readonly session: SpeakerStats | null;
+  /** Bumped by resetSession(): a snapshot taken before a reset must not bring old statistics back. */
+  private epoch = 0;
+
   private constructor(
     readonly predictor: EmotionPredictor,
     private readonly extractor: FeatureExtractor,
     private readonly encoder: Encoder | null,
-  ) {}
+  ) {
+    const spec = predictor.manifest.speakerNormalisation;
+    this.session = spec ? new SpeakerStats(spec) : null;
+  }
 
   static async create(opts: EngineOptions): Promise<DetectionEngine> {
     if (isUrl(opts.model)) await checkModelUrl(opts.model);
@@ -119,11 +153,59 @@ export class DetectionEngine {
     return this.encoder?.info ?? null;
   }
 
+  /** Forget the session's speaker statistics (a new speaker, a new room). */
+  resetSession(): void {
+    this.session?.reset();
+    this.epoch++;
+  }
+
+  /** The session's statistics now; null for a model without speaker normalisation. */
+  sessionSnapshot(): SessionSnapshot | null {
+    return this.session ? { epoch: this.epoch, moments: this.session.toMoments() } : null;
+  }
+
+  /** Back to a snapshot's statistics, unless the session was reset since (the reset already dropped
+   *  whatever the snapshot would undo). */
+  restoreSession(snapshot: SessionSnapshot | null): void {
+    if (!snapshot || !this.session || snapshot.epoch !== this.epoch) return;
+    this.session.reset().addMoments(snapshot.moments);
+  }
+
+  /** Seconds of active speech in the session's statistics (0 for a model without speaker normalisation). */
+  get sessionSpeechSec(): number {
+    return (this.session?.frames ?? 0) * this.predictor.manifest.features.frameStepSec;
+  }
+
+  /** A clip's contribution to its speaker's statistics (first pass of a per-speaker evaluation);
+   *  null for a model without speaker normalisation. */
+  observe(audio16k: Float32Array): SpeakerMoments | null {
+    validateAudio(audio16k, 16000);
+    const spec = this.predictor.manifest.speakerNormalisation;
+    if (!spec) return null;
+    return new SpeakerStats(spec).add(this.extractor.extract(audioForModel(audio16k, this.predictor.manifest.features.levelDb))).toMoments();
+  }
+
   /** audio16k: 16 kHz mono. start/end label the detection (seconds). */
-  async run(audio16k: Float32Array, start: number, end: number): Promise<Detection> {
+  async run(audio16k: Float32Array, start: number, end: number, normalisation: NormalisationChoice = 'session', opts: SessionRunOptions = {}): Promise<Detection> {
     validateAudio(audio16k, 16000);
     const t0 = now();
-    const features = this.extractor.extract(audioForModel(audio16k, this.predictor.manifest.features.levelDb));
+    const { levelDb, frameStepSec } = this.predictor.manifest.features;
+    const raw = this.extractor.extract(audioForModel(audio16k, levelDb));
+    const spec = this.predictor.manifest.speakerNormalisation;
+    const signal = measureLevel(audio16k);
+    let features = raw;
+    let applied: Detection['normalisation'];
+    if (spec) {
+      let stats: SpeakerStats;
+      if (normalisation === 'session') {
+        // Silence has no voice to adapt to (its frames would all count as "active" relative to themselves).
+        const from = signal.silent ? Infinity : Math.max(0, Math.ceil((opts.addFromSec ?? 0) / frameStepSec - 1e-6));
+        stats = Number.isFinite(from) ? this.session!.add(raw, from) : this.session!;
+      } else if (normalisation === 'global') stats = new SpeakerStats(spec);
+      else stats = new SpeakerStats(spec).addMoments(normalisation);
+      features = stats.normalise(raw);
+      applied = { mode: typeof normalisation === 'string' ? normalisation : 'speaker', speechSec: stats.frames * frameStepSec };
+    }
     const t1 = now();
     const w2v = this.encoder ? await this.encoder.encode(audio16k) : undefined;
     const t2 = now();
@@ -140,7 +222,8 @@ export class DetectionEngine {
       emotions,
       attention: prediction.attention,
       timings: { featuresMs: t1 - t0, sslMs: t2 - t1, modelMs: t3 - t2 },
-      signal: measureLevel(audio16k),
+      signal,
+      ...(applied ? { normalisation: applied } : {}),
       start,
       end,
     };

@@ -31,6 +31,8 @@ export type ToWorker =
   | { type: 'pause'; id: number; paused: boolean }
   | { type: 'unlisten'; id: number; session: number }
   | { type: 'stats'; id: number }
+  /** Forget the speaker/session statistics of a speaker-normalised model (a new speaker or room). */
+  | { type: 'reset-session'; id: number }
   | { type: 'dispose'; id: number };
 
 export interface WorkerStats {
@@ -39,6 +41,8 @@ export interface WorkerStats {
   /** performance.memory.usedJSHeapSize in the worker when Chromium exposes it, else null. */
   heapBytes: number | null;
   detections: number;
+  /** Seconds of active speech in the session's speaker statistics (0 without speaker normalisation). */
+  sessionSpeechSec: number;
 }
 
 export type FromWorker =

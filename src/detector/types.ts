@@ -19,6 +19,10 @@ export interface Detection {
   /** Level of the analysed audio: `silent` means there was no speech to judge (the emotions are then
    *  meaningless), `clipped` that results may be unreliable. See src/audio/level.ts. */
   signal: SignalLevel;
+  /** Models with speaker normalisation: which statistics normalised the features ('session': running
+   *  over the listening session, 'speaker': a known speaker's clips, 'global': the training prior) and
+   *  how many seconds of active speech they hold. Early in a session they are mostly the prior. */
+  normalisation?: { mode: 'session' | 'speaker' | 'global'; speechSec: number };
   /** Seconds: relative to the start of the clip (detect) or of the listening session (listen). */
   start: number;
   end: number;

@@ -1,5 +1,6 @@
 // DetectionEngine (what the worker runs) in Node on a tiny model folder: identical to FeatureExtractor +
 // loadPredictor on a real clip, no tensor leaks, and typed errors for missing/invalid models and bad audio.
+// Speaker normalisation: the session/global/speaker modes are exactly SpeakerStats + the predictor.
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,9 @@ import { readAudioFile } from '../../src/audio/node.ts';
 import { DetectionEngine } from '../../src/detector/engine.ts';
 import { DetectorError } from '../../src/detector/errors.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
+import { fitSpeakerNormSpec, SpeakerStats, type SpeakerMoments, type SpeakerNormSpec } from '../../src/features/speaker-norm.ts';
+import type { Features } from '../../src/features/types.ts';
+import type { Detection } from '../../src/detector/types.ts';
 import { initWeights } from '../../src/model/graph.ts';
 import { MODEL_FILE, saveModelDir } from '../../src/model/io.ts';
 import { loadPredictor } from '../../src/model/load.ts';
@@ -19,7 +23,7 @@ import { makeConfig } from '../../src/model/presets.ts';
 const CLIP = path.resolve(import.meta.dirname, '../../../shared/corpora/ravdess/audio/Actor_21/03-01-05-02-01-01-21.flac');
 const dirs: string[] = [];
 
-async function modelDir(branches: Branch[], encoder: ModelManifest['encoder'] = null): Promise<string> {
+async function modelDir(branches: Branch[], encoder: ModelManifest['encoder'] = null, speakerNormalisation?: SpeakerNormSpec): Promise<string> {
   const cfg = makeConfig('tiny', branches);
   if (encoder) cfg.inputs = { ...cfg.inputs, w2vHidden: encoder.hiddenSize };
   const model = buildMsirModel(cfg, 3);
@@ -35,6 +39,7 @@ async function modelDir(branches: Branch[], encoder: ModelManifest['encoder'] = 
     branches,
     inputs: { logmel: '2d', lld: '3d', ...(branches.includes('w2v') ? { w2v: { hiddenSize: cfg.inputs.w2vHidden } } : {}) },
     features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: 40, lldCount: 65 },
+    ...(speakerNormalisation ? { speakerNormalisation } : {}),
     normalisation: { logmel: { mean: Array(80).fill(-4), std: Array(80).fill(3) }, lld: { mean: Array(195).fill(0), std: Array(195).fill(5) } },
     emotions: ['happy', 'neutral', 'sad', 'angry'],
     thresholds: [0.5, 0.45, 0.55, 0.3],
@@ -156,5 +161,133 @@ describe('DetectionEngine', () => {
     await engine.dispose();
     const other = await modelDir(['cr', 'lld', 'w2v'], { ...identity, sha256: 'f'.repeat(64) });
     expect(await code(DetectionEngine.create({ model: other, wav2vec2: { model: fixture } }))).toBe('wav2vec2-unavailable');
+  });
+});
+
+describe('DetectionEngine with speaker normalisation', () => {
+  const ACTOR = path.resolve(import.meta.dirname, '../../../shared/corpora/ravdess/audio/Actor_21');
+  const NAMES = ['03-01-01-01-01-01-21', '03-01-03-02-01-01-21', '03-01-04-02-02-01-21', '03-01-05-02-01-02-21'];
+  let spec: SpeakerNormSpec;
+  let snDir: string;
+  let audio: Float32Array[];
+  let feats: Features[];
+  const ex = new FeatureExtractor();
+  const probs = (d: Detection): number[] => (['happy', 'neutral', 'sad', 'angry'] as const).map((e) => d.emotions[e].probability);
+  const maxDiff = (a: number[], b: number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+  /** What the predictor gives on features normalised by `stats` (the reference: SpeakerStats + loadPredictor). */
+  async function reference(stats: SpeakerStats, f: Features): Promise<number[]> {
+    const p = await loadPredictor(snDir);
+    try {
+      return Array.from((await p.predict({ features: stats.normalise(f) })).probabilities);
+    } finally {
+      p.dispose();
+    }
+  }
+
+  beforeAll(async () => {
+    audio = await Promise.all(NAMES.map((n) => readAudioFile(path.join(ACTOR, `${n}.flac`))));
+    feats = audio.map((a) => ex.extract(a));
+    // A prior fitted on other speakers' clips, worth 300 frames: the session moves it visibly.
+    const others = await Promise.all(['Actor_01/03-01-01-01-01-01-01', 'Actor_02/03-01-05-01-01-01-02'].map((n) => readAudioFile(path.resolve(ACTOR, '..', `${n}.flac`))));
+    spec = fitSpeakerNormSpec(others.map((a) => ex.extract(a)), { priorFrames: 300 });
+    snDir = await modelDir(['cr', 'lld'], null, spec);
+  });
+
+  it("'session' accumulates the statistics of every clip run so far (this one included), and resetSession starts again", async () => {
+    const engine = await DetectionEngine.create({ model: snDir });
+    const stats = new SpeakerStats(spec);
+    const seen: number[][] = [];
+    let worst = 0;
+    for (let i = 0; i < audio.length; i++) {
+      const d = await engine.run(audio[i]!, 0, 1);
+      stats.add(feats[i]!);
+      worst = Math.max(worst, maxDiff(probs(d), await reference(stats, feats[i]!)));
+      expect(d.normalisation).toEqual({ mode: 'session', speechSec: stats.frames * 0.01 });
+      expect(engine.sessionSpeechSec).toBeCloseTo(stats.frames * 0.01, 9);
+      seen.push(probs(d));
+    }
+    expect(worst).toBeLessThan(1e-6);
+    expect(stats.frames).toBeGreaterThan(500);
+    // The session changed the answers: the same first clip now, with all four clips in the statistics.
+    const again = await engine.run(audio[0]!, 0, 1);
+    expect(maxDiff(probs(again), seen[0]!)).toBeGreaterThan(1e-4);
+    engine.resetSession();
+    expect(engine.sessionSpeechSec).toBe(0);
+    const fresh = await engine.run(audio[0]!, 0, 1);
+    expect(maxDiff(probs(fresh), seen[0]!)).toBeLessThan(1e-7);
+    await engine.dispose();
+  });
+
+  it("'global' uses the prior alone and leaves the session as it was", async () => {
+    const engine = await DetectionEngine.create({ model: snDir });
+    await engine.run(audio[1]!, 0, 1);
+    await engine.run(audio[2]!, 0, 1);
+    const before = engine.sessionSpeechSec;
+    const d = await engine.run(audio[0]!, 0, 1, 'global');
+    expect(d.normalisation).toEqual({ mode: 'global', speechSec: 0 });
+    expect(engine.sessionSpeechSec).toBe(before);
+    expect(maxDiff(probs(d), await reference(new SpeakerStats(spec), feats[0]!))).toBeLessThan(1e-6);
+    await engine.dispose();
+  });
+
+  it('observe() moments, merged over clips, equal SpeakerStats over the same clips; a run with them matches', async () => {
+    const engine = await DetectionEngine.create({ model: snDir });
+    const merged = new SpeakerStats(spec);
+    for (const a of audio) merged.addMoments(engine.observe(a)!);
+    expect(engine.sessionSpeechSec).toBe(0); // observing is not running: the session is untouched
+    const direct = new SpeakerStats(spec);
+    for (const f of feats) direct.add(f);
+    const [m, r] = [merged.toMoments(), direct.toMoments()];
+    for (const k of ['logmel', 'lld'] as const) {
+      expect(m[k].frames).toBe(r[k].frames);
+      m[k].sum.forEach((v, c) => expect(Math.abs(v - r[k].sum[c]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(r[k].sum[c]!))));
+      m[k].sumSq.forEach((v, c) => expect(Math.abs(v - r[k].sumSq[c]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, r[k].sumSq[c]!)));
+    }
+    const moments: SpeakerMoments = m;
+    const d = await engine.run(audio[3]!, 0, 1, moments);
+    expect(d.normalisation).toEqual({ mode: 'speaker', speechSec: direct.frames * 0.01 });
+    expect(maxDiff(probs(d), await reference(direct, feats[3]!))).toBeLessThan(1e-6);
+    expect(engine.sessionSpeechSec).toBe(0);
+    await engine.dispose();
+  });
+
+  it('live options: only the new part of an overlapping window joins, silence never does, and a snapshot undoes a run', async () => {
+    const engine = await DetectionEngine.create({ model: snDir });
+    // A continuous-mode window whose first 1.5 s were counted with the previous window.
+    await engine.run(audio[0]!, 0, 1, 'session', { addFromSec: 1.5 });
+    expect(engine.sessionSpeechSec).toBeCloseTo(new SpeakerStats(spec).add(feats[0]!, 150).frames * 0.01, 9);
+    const part = engine.sessionSpeechSec;
+    expect(part).toBeGreaterThan(0);
+    expect(part).toBeLessThan(new SpeakerStats(spec).add(feats[0]!).frames * 0.01);
+    await engine.run(audio[1]!, 0, 1, 'session', { addFromSec: Infinity }); // a window without speech
+    await engine.run(new Float32Array(16000), 0, 1); // digital silence
+    expect(engine.sessionSpeechSec).toBe(part);
+    // A speculative run whose utterance then grew: restoring the snapshot takes its frames out again.
+    const snap = engine.sessionSnapshot();
+    await engine.run(audio[2]!, 0, 1);
+    expect(engine.sessionSpeechSec).toBeGreaterThan(part);
+    engine.restoreSession(snap);
+    expect(engine.sessionSpeechSec).toBe(part);
+    // ... but never brings back statistics a reset dropped.
+    const old = engine.sessionSnapshot();
+    engine.resetSession();
+    engine.restoreSession(old);
+    expect(engine.sessionSpeechSec).toBe(0);
+    await engine.dispose();
+  });
+
+  it('a model without speaker normalisation is unaffected: same answers whatever ran before, no session', async () => {
+    const engine = await DetectionEngine.create({ model: dir });
+    const first = await engine.run(audio[0]!, 0, 1);
+    for (const a of audio.slice(1)) await engine.run(a, 0, 1);
+    const again = await engine.run(audio[0]!, 0, 1);
+    const global = await engine.run(audio[0]!, 0, 1, 'global');
+    expect(probs(again)).toEqual(probs(first));
+    expect(probs(global)).toEqual(probs(first));
+    expect(first.normalisation).toBeUndefined();
+    expect(engine.observe(audio[0]!)).toBeNull();
+    expect(engine.sessionSpeechSec).toBe(0);
+    expect(engine.sessionSnapshot()).toBeNull();
+    await engine.dispose();
   });
 });

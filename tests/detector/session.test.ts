@@ -1,6 +1,8 @@
 // ListenSession (the worker's live loop) in Node: real speech at 48 kHz through a MessagePort, Silero VAD
 // on onnxruntime-node, a tiny model: utterances come out where the speech is, continuous mode hops on
-// audio time, a hidden tab (pause) closes the open utterance and ignores audio.
+// audio time, a hidden tab (pause) closes the open utterance and ignores audio. With a speaker-normalised
+// model, every stretch of speech joins the session's statistics once (no speculative or overlapping
+// window counts twice).
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +14,8 @@ import { readAudioFile } from '../../src/audio/node.ts';
 import { resample } from '../../src/audio/resample.ts';
 import { SileroVad, type OrtRuntime } from '../../src/audio/vad/silero.ts';
 import { DetectionEngine } from '../../src/detector/engine.ts';
+import { FeatureExtractor } from '../../src/features/extractor.ts';
+import { fitSpeakerNormSpec } from '../../src/features/speaker-norm.ts';
 import type { FromWorker } from '../../src/detector/protocol.ts';
 import type { Detection } from '../../src/detector/types.ts';
 import { ListenSession } from '../../src/detector/worker/session.ts';
@@ -24,6 +28,9 @@ const RAVDESS = path.resolve(import.meta.dirname, '../../../shared/corpora/ravde
 const require = createRequire(import.meta.url);
 let dir: string;
 let engine: DetectionEngine;
+let snEngine: DetectionEngine;
+let snDir: string;
+let clipSec = 0;
 let ort: OrtRuntime;
 let silero: Uint8Array;
 let audio48k: Float32Array;
@@ -49,6 +56,14 @@ beforeAll(async () => {
     }),
   );
   engine = await DetectionEngine.create({ model: dir });
+  // The same model with speaker normalisation (a prior fitted on two other speakers' clips).
+  const ex = new FeatureExtractor();
+  const others = await Promise.all(['audio/Actor_01/03-01-01-01-01-01-01.flac', 'audio/Actor_02/03-01-05-01-01-01-02.flac'].map((c) => readAudioFile(path.join(RAVDESS, c))));
+  snDir = mkdtempSync(path.join(tmpdir(), 'msir-session-sn-'));
+  await saveModelDir(model2(cfg), snDir);
+  const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(path.join(snDir, 'manifest.json'), JSON.stringify({ ...manifest, speakerNormalisation: fitSpeakerNormSpec(others.map((a) => ex.extract(a))) }));
+  snEngine = await DetectionEngine.create({ model: snDir });
   ort = (await import('onnxruntime-node')) as unknown as OrtRuntime;
   silero = new Uint8Array(await readFile(require.resolve('@ricky0123/vad-web/dist/silero_vad_v5.onnx')));
   // 1.5 s silence, clip, 1.5 s silence, clip, 1.5 s silence — at 16 kHz, then up to 48 kHz like a microphone.
@@ -57,6 +72,7 @@ beforeAll(async () => {
   const x16 = new Float32Array(clips.reduce((a, c) => a + c.length + gap, gap));
   let o = gap;
   for (const c of clips) {
+    clipSec += c.length / 16000;
     x16.set(c, o);
     spans.push([o / 16000, (o + c.length) / 16000]);
     o += c.length + gap;
@@ -66,11 +82,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.dispose();
+  await snEngine?.dispose();
   rmSync(dir, { recursive: true, force: true });
+  if (snDir) rmSync(snDir, { recursive: true, force: true });
 });
 
+/** A tiny model's weights for the speaker-normalised copy (same seed as the plain one). */
+function model2(cfg: ReturnType<typeof makeConfig>): ReturnType<typeof buildMsirModel> {
+  const m = buildMsirModel(cfg, 2);
+  initWeights(m, 2);
+  return m;
+}
+
 /** Feeds audio48k in 64 ms chunks through a real MessagePort, as the worklet does. */
-async function drive(mode: 'utterance' | 'continuous', pauseAtSec?: number): Promise<{ detections: Detection[]; states: string[]; session: ListenSession }> {
+async function drive(mode: 'utterance' | 'continuous', pauseAtSec?: number, eng: DetectionEngine = engine): Promise<{ detections: Detection[]; states: string[]; session: ListenSession }> {
   const channel = new MessageChannel();
   const detections: Detection[] = [];
   const states: string[] = [];
@@ -80,7 +105,7 @@ async function drive(mode: 'utterance' | 'continuous', pauseAtSec?: number): Pro
     else if (m.type === 'stream-error') throw new Error(m.error.message);
   };
   const vad = mode === 'utterance' ? await SileroVad.create(ort, silero, ['cpu']) : null;
-  const session = new ListenSession({ id: 1, port: channel.port2 as unknown as MessagePort, sampleRate: 48000, mode, windowSec: 3, hopSec: 0.8 }, engine, vad, post);
+  const session = new ListenSession({ id: 1, port: channel.port2 as unknown as MessagePort, sampleRate: 48000, mode, windowSec: 3, hopSec: 0.8 }, eng, vad, post);
   await session.start();
   const chunk = 3072;
   for (let i = 0; i < audio48k.length; i += chunk) {
@@ -128,5 +153,36 @@ describe('ListenSession', () => {
     expect(states).toContain('paused');
     expect(detections).toHaveLength(1);
     expect(detections[0]!.end).toBeLessThanOrEqual(a + 2.1);
+  });
+
+  it('speaker-normalised model, utterance mode: each utterance joins the session statistics once', async () => {
+    snEngine.resetSession();
+    const { detections } = await drive('utterance', undefined, snEngine);
+    expect(detections).toHaveLength(2);
+    let prev = 0;
+    for (const d of detections) {
+      expect(d.normalisation?.mode).toBe('session');
+      const added = d.normalisation!.speechSec - prev;
+      // An utterance adds its active frames: some, and never more than its own length.
+      expect(added).toBeGreaterThan(0.5);
+      expect(added).toBeLessThanOrEqual(d.end - d.start + 1e-9);
+      prev = d.normalisation!.speechSec;
+    }
+    // Nothing else joined them (a discarded speculative run is undone).
+    expect(snEngine.sessionSpeechSec).toBeCloseTo(prev, 9);
+  });
+
+  it('speaker-normalised model, continuous mode: overlapping windows count each stretch of speech once', async () => {
+    snEngine.resetSession();
+    const { detections } = await drive('continuous', undefined, snEngine);
+    expect(detections.length).toBeGreaterThan(10);
+    const total = snEngine.sessionSpeechSec;
+    // Windows of 3 s every 0.8 s would count speech ~3.75 times; silent hops add nothing.
+    expect(total).toBeGreaterThan(0.3 * clipSec);
+    expect(total).toBeLessThanOrEqual(clipSec + 0.8);
+    expect(detections.at(-1)!.normalisation!.speechSec).toBeLessThanOrEqual(total);
+    const sec = detections.map((d) => d.normalisation!.speechSec);
+    expect(sec.every((v, i) => i === 0 || v >= sec[i - 1]!)).toBe(true);
+    console.log(`continuous session: ${total.toFixed(2)} s of speech in the statistics for ${clipSec.toFixed(2)} s of clips`);
   });
 });

@@ -57,7 +57,8 @@ async function warmUp(e: DetectionEngine): Promise<void> {
     seed = (seed * 1664525 + 1013904223) >>> 0;
     x[i] = (seed / 2 ** 32 - 0.5) * 0.02 + 0.1 * Math.sin((2 * Math.PI * 150 * i) / 16000);
   }
-  await e.run(x, 0, 2);
+  // 'global': the noise must not join the session's speaker statistics.
+  await e.run(x, 0, 2, 'global');
 }
 
 function stats(): WorkerStats {
@@ -67,7 +68,13 @@ function stats(): WorkerStats {
   const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
   let active = 0;
   for (const s of sessions.values()) active += s.detections;
-  return { numTensors: mem.numTensors, numBytes: mem.numBytes, heapBytes: perf.memory?.usedJSHeapSize ?? null, detections: detections + active };
+  return {
+    numTensors: mem.numTensors,
+    numBytes: mem.numBytes,
+    heapBytes: perf.memory?.usedJSHeapSize ?? null,
+    detections: detections + active,
+    sessionSpeechSec: engine?.sessionSpeechSec ?? 0,
+  };
 }
 
 async function handle(msg: ToWorker): Promise<void> {
@@ -97,7 +104,8 @@ async function handle(msg: ToWorker): Promise<void> {
       if (!engine) throw new DetectorError('worker-failed', 'detector not initialised');
       validateAudio(msg.audio, msg.sampleRate);
       const audio = msg.sampleRate === 16000 ? msg.audio : await resample(msg.audio, msg.sampleRate, 16000);
-      const detection = await engine.run(audio, 0, msg.audio.length / msg.sampleRate);
+      // 'session': a dropped file adapts the statistics like an utterance from the microphone.
+      const detection = await engine.run(audio, 0, msg.audio.length / msg.sampleRate, 'session');
       detections++;
       post({ type: 'result', id: msg.id, detection });
       return;
@@ -105,7 +113,7 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'detect-encoded': {
       if (!engine) throw new DetectorError('worker-failed', 'detector not initialised');
       const audio = await loadAudio(msg.bytes);
-      const detection = await engine.run(audio, 0, audio.length / 16000);
+      const detection = await engine.run(audio, 0, audio.length / 16000, 'session');
       detections++;
       post({ type: 'result', id: msg.id, detection });
       return;
@@ -150,6 +158,10 @@ async function handle(msg: ToWorker): Promise<void> {
     }
     case 'stats':
       post({ type: 'stats', id: msg.id, stats: stats() });
+      return;
+    case 'reset-session':
+      engine?.resetSession();
+      post({ type: 'done', id: msg.id });
       return;
     case 'dispose': {
       for (const [id, s] of sessions) {

@@ -2,9 +2,10 @@
 // VAD + segmentation (utterance mode) or a sliding window (continuous mode) → detections.
 import Meyda from 'meyda';
 import { createStreamResampler, type StreamResampler } from '../../audio/capture/resampler.ts';
+import { EnergyVad } from '../../audio/vad/energy.ts';
 import { Segmenter, type SegmentEvent } from '../../audio/vad/segmenter.ts';
 import { VAD_FRAME, VAD_RATE, type FrameVad } from '../../audio/vad/types.ts';
-import type { DetectionEngine } from '../engine.ts';
+import type { DetectionEngine, SessionSnapshot } from '../engine.ts';
 import { serializeError } from '../errors.ts';
 import type { FromWorker, ListenRequest } from '../protocol.ts';
 import type { Detection, LevelFrame } from '../types.ts';
@@ -15,6 +16,14 @@ export type SessionOptions = ListenRequest;
 type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
 
 const RING_SEC = 30;
+/** Continuous mode, speaker-normalised models: a hop joins the session's statistics only when the
+ *  energy gate heard at least this many 32 ms frames of speech in it (~0.25 s). */
+const GATE_MIN_FRAMES = 8;
+
+/** A speculative run's session snapshot, filled in just before it runs, to undo it if the guess was wrong. */
+interface Undo {
+  snapshot: SessionSnapshot | null;
+}
 
 export class ListenSession {
   private resampler: StreamResampler | null = null;
@@ -25,7 +34,7 @@ export class ListenSession {
   private chain: Promise<void> = Promise.resolve();
   private detecting: Promise<void> = Promise.resolve();
   private busy = false;
-  private spec: { from: number; to: number; result: Promise<Detection | null> } | null = null;
+  private spec: { from: number; to: number; result: Promise<Detection | null>; undo: Undo } | null = null;
   private specRunning = false;
   /** When each chunk's last 16 kHz sample arrived (latency is measured from the utterance's last sample). */
   private readonly arrivals: Array<{ end: number; at: number }> = [];
@@ -34,6 +43,12 @@ export class ListenSession {
   private lastHopEnd = 0;
   private paused = false;
   private closed = false;
+  /** Continuous mode with a speaker-normalised model: a cheap speech gate deciding which hops adapt the
+   *  session's statistics (windows overlap, and room noise between sentences is no voice to adapt to). */
+  private readonly gate: EnergyVad | null;
+  private gateSpeechFrames = 0;
+  /** 16 kHz sample up to which continuous windows have been offered to the session's statistics. */
+  private countedTo = 0;
   detections = 0;
 
   constructor(
@@ -41,7 +56,9 @@ export class ListenSession {
     private readonly engine: DetectionEngine,
     readonly vad: FrameVad | null,
     private readonly post: Post,
-  ) {}
+  ) {
+    this.gate = opts.mode === 'continuous' && engine.predictor.manifest.speakerNormalisation ? new EnergyVad() : null;
+  }
 
   async start(): Promise<void> {
     this.resampler = await createStreamResampler(this.opts.sampleRate);
@@ -85,6 +102,7 @@ export class ListenSession {
       if (this.frameFill === VAD_FRAME) {
         this.frameFill = 0;
         const speech = this.vad ? await this.vad.process(this.frame) : Number.NaN;
+        if (this.gate && (await this.gate.process(this.frame)) >= 0.5) this.gateSpeechFrames++;
         levels.push(this.level(speech));
         if (this.vad) this.handleEvents(this.segmenter.push(speech));
       }
@@ -113,12 +131,25 @@ export class ListenSession {
         this.state('listening');
         if (ev.type === 'end') {
           const spec = this.spec;
-          this.spec = null;
-          if (spec && spec.from === ev.startSample && spec.to === ev.endSample) this.emitWhenDone(spec.result, ev.endSample);
-          else this.queue(ev.startSample, ev.endSample, false);
-        }
+          if (spec && spec.from === ev.startSample && spec.to === ev.endSample) {
+            this.spec = null;
+            this.emitWhenDone(spec.result, ev.endSample);
+          } else {
+            this.discardSpec();
+            this.queue(ev.startSample, ev.endSample, false);
+          }
+        } else this.discardSpec();
       }
     }
+  }
+
+  /** A speculative run that will not be used: its frames joined the session's statistics (the run
+   *  normalises like a confirmed one), so restore the statistics before any later run. */
+  private discardSpec(): void {
+    const spec = this.spec;
+    this.spec = null;
+    if (!spec) return;
+    this.detecting = this.detecting.then(() => this.engine.restoreSession(spec.undo.snapshot));
   }
 
   /**
@@ -127,19 +158,26 @@ export class ListenSession {
    */
   private speculate(from: number, to: number): void {
     if (this.specRunning) return;
+    this.discardSpec();
     this.specRunning = true;
-    const result = this.run(from, to);
+    const undo: Undo = { snapshot: null };
+    const result = this.run(from, to, { undo });
     void result.finally(() => (this.specRunning = false));
-    this.spec = { from, to, result };
+    this.spec = { from, to, result, undo };
   }
 
-  /** Runs one detection after those already queued; null when it failed (the error is posted). */
-  private run(from: number, to: number): Promise<Detection | null> {
+  /**
+   * Runs one detection after those already queued; null when it failed (the error is posted). The
+   * engine normalises with the session's statistics (speaker-normalised models); `undo` receives the
+   * statistics from before the run, `addFromSec` limits what joins them (SessionRunOptions).
+   */
+  private run(from: number, to: number, o: { undo?: Undo; addFromSec?: number } = {}): Promise<Detection | null> {
     const audio = this.ring.read(from, to);
     const result = this.detecting.then(async () => {
       if (this.closed) return null;
+      if (o.undo) o.undo.snapshot = this.engine.sessionSnapshot();
       try {
-        return await this.engine.run(audio, from / VAD_RATE, to / VAD_RATE);
+        return await this.engine.run(audio, from / VAD_RATE, to / VAD_RATE, 'session', o.addFromSec !== undefined ? { addFromSec: o.addFromSec } : {});
       } catch (err) {
         this.fail(err);
         return null;
@@ -180,7 +218,7 @@ export class ListenSession {
       return;
     }
     this.busy = true;
-    const result = this.run(from, to);
+    const result = this.run(from, to, droppable ? { addFromSec: this.sessionPart(from, to) } : {});
     this.emitWhenDone(result, to);
     void result.then(() => {
       this.busy = false;
@@ -194,10 +232,24 @@ export class ListenSession {
     });
   }
 
+  /**
+   * Continuous mode: seconds into window [from, to) from which its audio is new to the session's
+   * statistics (Infinity: none of it joins them, as without a gate or when the gate heard no speech
+   * since the last window). Each stretch of audio is offered once, however the windows overlap.
+   */
+  private sessionPart(from: number, to: number): number {
+    const newFrom = Math.max(from, this.countedTo);
+    const speech = this.gateSpeechFrames;
+    this.gateSpeechFrames = 0;
+    this.countedTo = to;
+    return this.gate && speech >= GATE_MIN_FRAMES ? (newFrom - from) / VAD_RATE : Infinity;
+  }
+
   async stop(): Promise<void> {
     this.opts.port.onmessage = null;
     await this.chain;
     if (!this.closed && !this.paused) this.handleEvents(this.segmenter.flush());
+    this.discardSpec();
     await this.detecting.catch(() => undefined);
     this.closed = true;
     this.opts.port.close();

@@ -7,6 +7,7 @@ import { AttentionMap, EmotionLanes, LevelMeter, Spectrogram } from './charts.ts
 import { chooseModel } from './model-choice.ts';
 import { renderModelCard } from './model-card.ts';
 import { describeLevel } from '../../audio/level.ts';
+import { adaptationText, priorSeconds } from '../shared/adaptation.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -28,6 +29,9 @@ const ui = {
   file: $<HTMLInputElement>('file'),
   fileResult: $<HTMLDivElement>('file-result'),
   card: $<HTMLDivElement>('model-card'),
+  adaptation: $<HTMLParagraphElement>('adaptation'),
+  adaptationText: $<HTMLSpanElement>('adaptation-text'),
+  resetSession: $<HTMLButtonElement>('reset-session'),
 };
 
 /** What the e2e tests and the latency bench read (no audio in here, only results). */
@@ -95,6 +99,21 @@ async function boot(): Promise<void> {
   const info = detector.info;
   const w2v = info.wav2vec2.used ? `${info.wav2vec2.name} (${info.wav2vec2.device}, ${info.wav2vec2.dtype})` : 'not used (CR+LLD model)';
   renderModelCard(ui.card, info.manifest, { backend: info.backend, wav2vec2: w2v });
+  // Speaker-normalised models adapt to the speech heard so far (file drops and the microphone alike).
+  const priorSec = priorSeconds(info.manifest);
+  const showAdaptation = (speechSec: number): void => {
+    if (priorSec === null) return;
+    ui.adaptation.hidden = false;
+    ui.adaptationText.textContent = adaptationText(speechSec, priorSec);
+    ui.adaptation.dataset['speechSec'] = String(speechSec);
+  };
+  showAdaptation(0);
+  const noteAdaptation = (d: Detection): void => {
+    if (d.normalisation) showAdaptation(d.normalisation.speechSec);
+  };
+  ui.resetSession.addEventListener('click', () => {
+    void detector.resetSession().then(() => showAdaptation(0), reportError);
+  });
   const thresholds = Object.fromEntries(EMOTIONS.map((e) => [e, info.manifest.thresholds[info.manifest.emotions.indexOf(e)] ?? 0.5])) as Record<Emotion, number>;
 
   const meter = new LevelMeter($('level'));
@@ -172,6 +191,7 @@ async function boot(): Promise<void> {
         if (handle.detections.length > 400) handle.detections.splice(0, 100);
         latencies.push(d.latencyMs);
         if (latencies.length > 100) latencies.shift();
+        noteAdaptation(d);
         // A silent window (continuous mode over a pause) has no emotion to show.
         if (d.signal.silent) {
           readout(' · no speech in the last window');
@@ -217,6 +237,7 @@ async function boot(): Promise<void> {
     try {
       const d = await detector.detectEncoded(new Uint8Array(await file.arrayBuffer()));
       handle.fileResult = d;
+      noteAdaptation(d);
       const table = document.createElement('table');
       table.className = 'latest';
       renderLatest(d, table);

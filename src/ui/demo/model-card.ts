@@ -104,6 +104,13 @@ export function renderModelCard(host: HTMLElement, m: ModelManifest, extra: { ba
   if (m.ensemble) row('Members', ensembleMembers(m));
   row('Inputs', Object.entries(m.inputs).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', '));
   row('Input level', m.features.levelDb === undefined ? 'raw, as recorded' : `normalised to ${m.features.levelDb} dBFS active speech level`);
+  const spec = m.speakerNormalisation;
+  row(
+    'Speaker normalisation',
+    spec
+      ? `per session: features z-scored with the statistics of the speech heard so far, blended with the training speakers' (which count as ${(spec.priorFrames * m.features.frameStepSec).toFixed(0)} s of speech)`
+      : 'none (features as extracted)',
+  );
   row('Emotions / thresholds', m.emotions.map((e, i) => `${e} ≥ ${m.thresholds[i]?.toFixed(3)}`).join(', '));
   row('wav2vec2', extra.wav2vec2);
   row('tfjs backend', extra.backend);

@@ -29,6 +29,7 @@ async function init(msg: Extract<ToEvalWorker, { type: 'init' }>): Promise<void>
         thresholds: EMOTIONS.map((e) => m.thresholds[m.emotions.indexOf(e)] ?? Number.NaN),
         backend: choice.backend,
         backendNotes: choice.notes,
+        speakerNormalisation: m.speakerNormalisation !== undefined,
       },
     });
   } catch (error) {
@@ -46,7 +47,7 @@ async function clip(msg: Extract<ToEvalWorker, { type: 'clip' }>): Promise<void>
     const audio = await loadAudio(msg.bytes);
     const decodeMs = performance.now() - t0;
     const durationSec = audio.length / 16000;
-    const d = await engine.run(audio, 0, durationSec);
+    const d = await engine.run(audio, 0, durationSec, msg.normalisation);
     const attention: ClipOutcome['attention'] = {};
     for (const k of ['cr', 'lld', 'w2v'] as const) {
       const a = d.attention[k];
@@ -58,8 +59,22 @@ async function clip(msg: Extract<ToEvalWorker, { type: 'clip' }>): Promise<void>
       durationSec,
       timings: { decodeMs, ...d.timings },
       tensors: tf.memory().numTensors,
+      ...(d.normalisation ? { normalisation: d.normalisation } : {}),
     };
     post({ type: 'result', id: msg.id, outcome }, Object.values(attention).map((a) => a.buffer));
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'failed';
+    post({ type: 'clip-error', id: msg.id, code, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function observe(msg: Extract<ToEvalWorker, { type: 'observe' }>): Promise<void> {
+  if (!engine) {
+    post({ type: 'clip-error', id: msg.id, code: 'not-ready', message: 'worker has no model loaded' });
+    return;
+  }
+  try {
+    post({ type: 'observed', id: msg.id, moments: engine.observe(await loadAudio(msg.bytes)) });
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'failed';
     post({ type: 'clip-error', id: msg.id, code, message: error instanceof Error ? error.message : String(error) });
@@ -70,5 +85,6 @@ async function clip(msg: Extract<ToEvalWorker, { type: 'clip' }>): Promise<void>
 scope.onmessage = (e: MessageEvent<ToEvalWorker>): void => {
   const msg = e.data;
   if (msg.type === 'init') void init(msg);
+  else if (msg.type === 'observe') void observe(msg);
   else void clip(msg);
 };

@@ -3,7 +3,8 @@ import { evaluate, type EvalReport } from '../../eval/metrics.ts';
 import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
 import type { ModelSummary } from './protocol.ts';
 import type { Clip } from '../../eval/corpus/index.ts';
-import type { ClipResult } from './runner.ts';
+import type { ClipResult, SpeakerNormReport } from './runner.ts';
+import type { ClipOutcome } from './protocol.ts';
 import { outOfSetRates, type OutOfSetReport } from '../../eval/out-of-set.ts';
 
 /** The metrics of a run: only clips that ran and carry a 4-class label count. */
@@ -79,6 +80,8 @@ export interface JsonExport {
   report: EvalReport | null;
   /** Firing rates on the clips outside the 4 classes, when they were run. */
   outOfSet: OutOfSetReport | null;
+  /** How features were speaker-normalised (models with speaker normalisation), else null. */
+  speakerNorm: SpeakerNormReport | null;
   clips: Array<Pick<Clip, 'id' | 'path' | 'corpus' | 'session' | 'speaker' | 'emotion' | 'label'> & {
     status: string;
     probabilities?: Record<Emotion, number>;
@@ -86,6 +89,8 @@ export interface JsonExport {
     durationSec?: number;
     /** Tensors alive in the worker after the clip (a leak shows as growth). */
     workerTensors?: number;
+    /** Which statistics normalised the clip ('speaker' or 'global') and the seconds of speech they hold. */
+    normalisation?: ClipOutcome['normalisation'];
     error?: { code: string; message: string };
   }>;
   problems: Array<{ source: string; line?: number; message: string }>;
@@ -97,6 +102,7 @@ export function resultsToJson(
   model: ModelSummary,
   selection: Record<string, unknown>,
   problems: JsonExport['problems'],
+  speakerNorm: SpeakerNormReport | null = null,
 ): JsonExport {
   return {
     generated: new Date().toISOString(),
@@ -104,6 +110,7 @@ export function resultsToJson(
     selection,
     report: reportOf(results, model.thresholds),
     outOfSet: outOfSetOf(results, model.thresholds),
+    speakerNorm,
     clips: results.map((r) => {
       const c = r.item.clip;
       const p = r.outcome?.probabilities;
@@ -122,6 +129,7 @@ export function resultsToJson(
           : undefined,
         durationSec: r.outcome?.durationSec,
         workerTensors: r.outcome?.tensors,
+        normalisation: r.outcome?.normalisation,
         error: r.error,
       };
     }),

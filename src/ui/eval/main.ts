@@ -7,7 +7,8 @@ import { buildDataset, defaultSelection, selectItems, type Dataset, type EvalIte
 import { outOfSetOf, reportOf, resultsToCsv, resultsToJson } from './export.ts';
 import type { ModelSummary } from './protocol.ts';
 import { confusionMatrices, metricCharts, outOfSetTable, perEmotionTable, summaryTable, type SummaryRow } from './report-view.ts';
-import { EvalRun, type ClipResult, type Progress } from './runner.ts';
+import { EvalRun, type ClipResult, type Progress, type SpeakerNormReport } from './runner.ts';
+import { isSpeakerNormMode, type SpeakerNormMode } from './speakers.ts';
 import { collectDataTransfer, collectDirectoryPicker, collectFileList, hasDirectoryPicker, type Collected } from './sources.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -22,7 +23,7 @@ interface PageState {
   dataset: Dataset | null;
   sourceProblems: Collected['problems'];
   run: EvalRun | null;
-  last: { results: ClipResult[]; model: ModelSummary; selection: Selection } | null;
+  last: { results: ClipResult[]; model: ModelSummary; selection: Selection; speakerNorm: SpeakerNormReport | null } | null;
 }
 
 const state: PageState = { dataset: null, sourceProblems: [], run: null, last: null };
@@ -37,6 +38,8 @@ if (params.get('model')) $<HTMLInputElement>('model').value = params.get('model'
 if (params.get('wav2vec2')) $<HTMLInputElement>('wav2vec2').value = params.get('wav2vec2')!;
 const backendParam = params.get('backend');
 if (backendParam && (BACKENDS as readonly string[]).includes(backendParam)) $<HTMLSelectElement>('backend').value = backendParam;
+const speakerNormParam = params.get('speakerNorm');
+if (isSpeakerNormMode(speakerNormParam)) $<HTMLSelectElement>('speaker-norm').value = speakerNormParam;
 const defaultWorkers = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
 $<HTMLInputElement>('workers').value = params.get('workers') ?? String(defaultWorkers);
 
@@ -181,11 +184,13 @@ function showProgress(p: Progress, force = false): void {
   if (!force && now - lastPaint < 120 && p.done < p.total) return;
   lastPaint = now;
   const bar = $<HTMLProgressElement>('progress-bar');
+  bar.dataset.phase = p.phase;
   bar.max = Math.max(1, p.total);
   bar.value = p.done;
   bar.setAttribute('aria-valuetext', `${p.done} of ${p.total} clips`);
   const rate = p.elapsedSec > 0 ? p.done / p.elapsedSec : 0;
   $('progress-text').textContent =
+    (p.phase === 'speakers' ? 'Speaker statistics (first pass): ' : '') +
     `${p.done} / ${p.total} clips` + (p.failed ? ` (${p.failed} failed)` : '') + ` · ${rate.toFixed(1)} clips/s · ${formatEta(p.etaSec)}`;
 }
 
@@ -205,6 +210,8 @@ async function run(): Promise<void> {
   $('progress-text').textContent = 'Loading the model…';
   $<HTMLProgressElement>('progress-bar').value = 0;
   const workers = Math.max(1, Math.min(8, Number($<HTMLInputElement>('workers').value) || 1));
+  const speakerNormValue = $<HTMLSelectElement>('speaker-norm').value;
+  const speakerNorm: SpeakerNormMode = isSpeakerNormMode(speakerNormValue) ? speakerNormValue : 'speaker';
   const errors: string[] = [];
   const errorList = $('clip-errors');
   errorList.querySelector('ul')!.replaceChildren();
@@ -214,6 +221,7 @@ async function run(): Promise<void> {
     wav2vec2: $<HTMLInputElement>('wav2vec2').value.trim() || undefined,
     backend: $<HTMLSelectElement>('backend').value as BackendPreference,
     workers,
+    speakerNorm,
     onReady: (m) => {
       $('run-model').textContent =
         `Model ${m.name} (${m.arch}; ${m.branches.join(' + ')}) on ${m.backend}, ${workers} worker(s); thresholds ${m.thresholds.map((t) => t.toFixed(3)).join(' / ')}.`;
@@ -234,6 +242,7 @@ async function run(): Promise<void> {
     const out = await runner.done;
     showProgress(
       {
+        phase: 'clips',
         done: out.results.filter((r) => r.status !== 'cancelled').length,
         total: items.length,
         failed: out.results.filter((r) => r.status === 'error').length,
@@ -243,8 +252,8 @@ async function run(): Promise<void> {
       true,
     );
     $('progress-text').textContent += out.cancelled ? ' · cancelled' : ` · done in ${out.elapsedSec.toFixed(1)} s`;
-    state.last = { results: out.results, model: out.model, selection };
-    showResults(out.results, out.model, selection, out.cancelled);
+    state.last = { results: out.results, model: out.model, selection, speakerNorm: out.speakerNorm ?? null };
+    showResults(out.results, out.model, selection, out.cancelled, out.speakerNorm ?? null);
   } catch (error) {
     $('progress-text').textContent = `Could not run: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
@@ -258,7 +267,17 @@ async function run(): Promise<void> {
 $('run').addEventListener('click', () => void run());
 $('cancel').addEventListener('click', () => state.run?.cancel());
 
-function showResults(results: ClipResult[], model: ModelSummary, selection: Selection, cancelled: boolean): void {
+/** What the page says about the run's speaker normalisation (empty for a model without it). */
+function speakerNormText(r: SpeakerNormReport | null): string {
+  if (!r) return '';
+  if (r.mode === 'global') return 'Speaker normalisation: global (the training prior only, as for an unknown speaker).';
+  return (
+    `Speaker normalisation: per speaker (${r.speakers} speaker${r.speakers === 1 ? '' : 's'}, each with the statistics of its scored clips, as msir eval)` +
+    (r.globalClips ? `; ${r.globalClips} clip${r.globalClips === 1 ? '' : 's'} with no usable speaker statistics used the training prior.` : '.')
+  );
+}
+
+function showResults(results: ClipResult[], model: ModelSummary, selection: Selection, cancelled: boolean, speakerNorm: SpeakerNormReport | null): void {
   const d = state.dataset!;
   $('results').hidden = false;
   const ok = results.filter((r) => r.status === 'ok').length;
@@ -268,9 +287,15 @@ function showResults(results: ClipResult[], model: ModelSummary, selection: Sele
   $('results-note').textContent =
     `${ok} clips scored` + (failed ? `, ${failed} failed` : '') + (skipped ? `, ${skipped} not run (cancelled)` : '') +
     (cancelled ? '. Cancelled: the figures cover the clips that finished.' : '.');
+  const note = $('speaker-norm-note');
+  note.textContent = speakerNormText(speakerNorm);
+  note.hidden = !speakerNorm;
+  if (speakerNorm) note.dataset.mode = speakerNorm.mode;
+  else delete note.dataset.mode;
   const tables = $('tables');
   if (report) {
-    history.push({ report, model, selection: `${selectionLabel(selection, d)}${cancelled ? ' (cancelled)' : ''}`, backend: model.backend });
+    const normLabel = speakerNorm ? ` · ${speakerNorm.mode === 'speaker' ? 'per-speaker' : 'global'} normalisation` : '';
+    history.push({ report, model, selection: `${selectionLabel(selection, d)}${normLabel}${cancelled ? ' (cancelled)' : ''}`, backend: model.backend });
     tables.replaceChildren(
       summaryTable(history),
       perEmotionTable(report, model.thresholds),
@@ -324,7 +349,7 @@ $('export-json').addEventListener('click', () => {
     })),
     ...d.otherFiles.map((f) => ({ source: f.path, message: 'not audio: ignored' })),
   ];
-  const json = resultsToJson(state.last.results, state.last.model, { ...state.last.selection, layout: d.layout }, problems);
+  const json = resultsToJson(state.last.results, state.last.model, { ...state.last.selection, layout: d.layout }, problems, state.last.speakerNorm);
   download('msir-eval.json', 'application/json', JSON.stringify(json, null, 2));
 });
 

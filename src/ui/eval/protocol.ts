@@ -1,9 +1,16 @@
 // Messages between the evaluation page and its workers. Clip bytes travel as transferred buffers.
-import type { BackendPreference } from '../../detector/types.ts';
+import type { BackendPreference, Detection } from '../../detector/types.ts';
+import type { SpeakerMoments } from '../../features/speaker-norm.ts';
+
+/** How a clip's features are speaker-normalised on this page: its speaker's merged statistics, or
+ *  the training prior alone. Never the running 'session' of the live detector: clips are independent. */
+export type ClipNormalisation = 'global' | SpeakerMoments;
 
 export type ToEvalWorker =
   | { type: 'init'; model: string; wav2vec2: string | null; backend: BackendPreference; wasmPaths: Record<string, string> }
-  | { type: 'clip'; id: number; bytes: Uint8Array };
+  /** First pass (speaker-normalised models): the clip's contribution to its speaker's statistics. */
+  | { type: 'observe'; id: number; bytes: Uint8Array }
+  | { type: 'clip'; id: number; bytes: Uint8Array; normalisation: ClipNormalisation };
 
 export interface ClipOutcome {
   /** Positive-class probability per emotion, EMOTIONS order. */
@@ -14,6 +21,9 @@ export interface ClipOutcome {
   timings: { decodeMs: number; featuresMs: number; sslMs: number; modelMs: number };
   /** tfjs tensors alive in the worker after this clip: constant from clip to clip unless something leaks. */
   tensors: number;
+  /** Speaker-normalised models: which statistics normalised the clip ('speaker' or 'global') and how
+   *  many seconds of speech they hold. */
+  normalisation?: Detection['normalisation'];
 }
 
 export interface ModelSummary {
@@ -24,12 +34,15 @@ export interface ModelSummary {
   thresholds: number[];
   backend: string;
   backendNotes: string[];
+  /** The model z-scores its features per speaker (manifest.speakerNormalisation). */
+  speakerNormalisation: boolean;
 }
 
 export type FromEvalWorker =
   | { type: 'ready'; model: ModelSummary }
   | { type: 'init-error'; message: string }
   | { type: 'result'; id: number; outcome: ClipOutcome }
+  | { type: 'observed'; id: number; moments: SpeakerMoments | null }
   | { type: 'clip-error'; id: number; code: string; message: string };
 
 /** Enough resolution for a heat-map row; keeps 1,000 results small. */

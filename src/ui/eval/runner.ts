@@ -4,8 +4,10 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendPreference } from '../../detector/types.ts';
+import type { SpeakerMoments } from '../../features/speaker-norm.ts';
 import type { EvalItem } from './dataset.ts';
-import type { ClipOutcome, FromEvalWorker, ModelSummary, ToEvalWorker } from './protocol.ts';
+import type { ClipNormalisation, ClipOutcome, FromEvalWorker, ModelSummary, ToEvalWorker } from './protocol.ts';
+import { itemsToObserve, normalisationPlan, type SpeakerNormMode } from './speakers.ts';
 
 export type ClipStatus = 'ok' | 'error' | 'cancelled';
 
@@ -24,12 +26,16 @@ export interface RunOptions {
   backend: BackendPreference;
   /** Workers to start (each loads its own copy of the model). */
   workers: number;
+  /** Models with speaker normalisation: per speaker (default, as `msir eval`) or the training prior only. */
+  speakerNorm?: SpeakerNormMode;
   onReady?(model: ModelSummary): void;
   onProgress?(p: Progress): void;
   onResult?(r: ClipResult, index: number): void;
 }
 
 export interface Progress {
+  /** 'speakers': the first pass gathering each speaker's statistics; 'clips': the detections. */
+  phase: 'speakers' | 'clips';
   done: number;
   total: number;
   failed: number;
@@ -38,8 +44,19 @@ export interface Progress {
   etaSec: number;
 }
 
+/** How the run normalised features (speaker-normalised models only). */
+export interface SpeakerNormReport {
+  mode: SpeakerNormMode;
+  /** Speakers whose own statistics were used. */
+  speakers: number;
+  /** Clips run with the training prior alone (no speaker id, no scored clip of their speaker, or 'global'). */
+  globalClips: number;
+}
+
 export interface RunOutcome {
   model: ModelSummary;
+  /** Present when the model has speaker normalisation. */
+  speakerNorm?: SpeakerNormReport;
   results: ClipResult[];
   cancelled: boolean;
   elapsedSec: number;
@@ -57,10 +74,12 @@ function absolute(url: string): string {
 
 export class EvalRun {
   readonly done: Promise<RunOutcome>;
+  readonly #items: EvalItem[];
   #workers: Worker[] = [];
   #cancel: (() => void) | null = null;
 
   constructor(items: EvalItem[], opts: RunOptions) {
+    this.#items = items;
     this.done = this.#run(items, opts);
   }
 
@@ -86,49 +105,120 @@ export class EvalRun {
       throw new Error('cancelled while loading the model');
     }
     opts.onReady?.(model);
+    const mode = opts.speakerNorm ?? 'speaker';
+    let perItem: ClipNormalisation[] | null = null;
+    let speakerNorm: SpeakerNormReport | undefined;
+    if (model.speakerNormalisation) {
+      // First pass: each scored clip's contribution to its speaker's statistics, merged per speaker.
+      const observed = new Map<number, SpeakerMoments>();
+      if (mode === 'speaker') {
+        await this.#pool(itemsToObserve(items, mode), 'speakers', t0, opts, () => cancelled, cancelPromise, async (worker, index, bytes) => {
+          const m = await this.#observe(worker, index, bytes);
+          if (m) observed.set(index, m);
+          return m !== null;
+        });
+      }
+      if (cancelled) {
+        this.#terminate();
+        return { model, results, cancelled, elapsedSec: (performance.now() - t0) / 1000 };
+      }
+      const plan = normalisationPlan(items, mode, observed);
+      perItem = plan.perItem;
+      speakerNorm = { mode, speakers: plan.speakers, globalClips: plan.globalItems };
+    }
+    await this.#pool(items.map((_, i) => i), 'clips', t0, opts, () => cancelled, cancelPromise, async (worker, index, bytes) => {
+      const item = items[index]!;
+      const result = await this.#ask(worker, index, bytes, item, perItem?.[index] ?? 'global');
+      results[index] = result;
+      if (result.status !== 'cancelled') opts.onResult?.(result, index);
+      return result.status === 'ok';
+    }, (index, error) => {
+      const result: ClipResult = { item: items[index]!, status: 'error', error: { code: 'read-failed', message: error } };
+      results[index] = result;
+      opts.onResult?.(result, index);
+    });
+    this.#terminate();
+    return { model, ...(speakerNorm ? { speakerNorm } : {}), results, cancelled, elapsedSec: (performance.now() - t0) / 1000 };
+  }
+
+  /**
+   * Runs `task` over the given item indices, one in flight per worker, reading each clip's bytes just
+   * before its turn; reports progress. `task` resolves false for a failed clip. Stops early on cancel.
+   */
+  async #pool(
+    indices: number[],
+    phase: Progress['phase'],
+    t0: number,
+    opts: RunOptions,
+    isCancelled: () => boolean,
+    cancelPromise: Promise<void>,
+    task: (worker: Worker, index: number, bytes: Uint8Array) => Promise<boolean>,
+    onReadError?: (index: number, message: string) => void,
+  ): Promise<void> {
+    const items = this.#items;
+    const tp = performance.now();
     let next = 0;
     let finished = 0;
     let failed = 0;
     const report = (): void => {
-      const elapsedSec = (performance.now() - t0) / 1000;
+      const elapsedSec = (performance.now() - tp) / 1000;
       const rate = finished / elapsedSec;
       opts.onProgress?.({
+        phase,
         done: finished,
-        total: items.length,
+        total: indices.length,
         failed,
-        elapsedSec,
-        etaSec: finished > 0 ? (items.length - finished) / rate : Number.NaN,
+        elapsedSec: (performance.now() - t0) / 1000,
+        etaSec: finished > 0 ? (indices.length - finished) / rate : Number.NaN,
       });
     };
     report();
     const loop = async (worker: Worker): Promise<void> => {
-      while (!cancelled && next < items.length) {
-        const index = next++;
-        const item = items[index]!;
-        let result: ClipResult;
+      while (!isCancelled() && next < indices.length) {
+        const index = indices[next++]!;
+        let ok: boolean | null;
         try {
-          const bytes = await item.file.read();
-          if (cancelled) break;
-          result = await Promise.race([this.#ask(worker, index, bytes, item), cancelPromise.then(() => null)]).then(
-            (r) => r ?? { item, status: 'cancelled' as const },
-          );
+          const bytes = await items[index]!.file.read();
+          if (isCancelled()) break;
+          ok = await Promise.race([task(worker, index, bytes), cancelPromise.then(() => null)]);
         } catch (error) {
-          result = { item, status: 'error', error: { code: 'read-failed', message: error instanceof Error ? error.message : String(error) } };
+          onReadError?.(index, error instanceof Error ? error.message : String(error));
+          ok = false;
         }
-        if (result.status === 'cancelled') break;
-        results[index] = result;
+        if (ok === null || isCancelled()) break;
         finished++;
-        if (result.status === 'error') failed++;
-        opts.onResult?.(result, index);
+        if (!ok) failed++;
         report();
       }
     };
     await Promise.all(this.#workers.map((w) => loop(w)));
-    this.#terminate();
-    return { model, results, cancelled, elapsedSec: (performance.now() - t0) / 1000 };
   }
 
-  #ask(worker: Worker, id: number, bytes: Uint8Array, item: EvalItem): Promise<ClipResult> {
+  /** The clip's moments (null when it failed: it then adds nothing, as a clip without features in `msir eval`). */
+  #observe(worker: Worker, id: number, bytes: Uint8Array): Promise<SpeakerMoments | null> {
+    return new Promise((resolve) => {
+      const onMessage = (e: MessageEvent<FromEvalWorker>): void => {
+        const msg = e.data;
+        if ((msg.type !== 'observed' && msg.type !== 'clip-error') || msg.id !== id) return;
+        cleanup();
+        resolve(msg.type === 'observed' ? msg.moments : null);
+      };
+      const onError = (): void => {
+        cleanup();
+        resolve(null);
+      };
+      const cleanup = (): void => {
+        worker.removeEventListener('message', onMessage);
+        worker.removeEventListener('error', onError);
+      };
+      worker.addEventListener('message', onMessage);
+      worker.addEventListener('error', onError);
+      const msg: ToEvalWorker = { type: 'observe', id, bytes };
+      worker.postMessage(msg, [bytes.buffer]);
+    });
+  }
+
+  #ask(worker: Worker, id: number, bytes: Uint8Array, item: EvalItem, normalisation: ClipNormalisation): Promise<ClipResult> {
     return new Promise((resolve) => {
       const onMessage = (e: MessageEvent<FromEvalWorker>): void => {
         const msg = e.data;
@@ -147,7 +237,7 @@ export class EvalRun {
       };
       worker.addEventListener('message', onMessage);
       worker.addEventListener('error', onError);
-      const msg: ToEvalWorker = { type: 'clip', id, bytes };
+      const msg: ToEvalWorker = { type: 'clip', id, bytes, normalisation };
       worker.postMessage(msg, [bytes.buffer]);
     });
   }

@@ -1,6 +1,7 @@
 // The widget's only dependency on the Detector API. Loaded lazily, so the element itself registers
 // instantly and the model, tfjs and the worker are fetched on the first start().
 import type { Detection, ListenMode } from '../../detector/types.ts';
+import { priorSeconds } from '../shared/adaptation.ts';
 
 /** What the widget's `detection` event carries: the Detector API's Detection (plus its latency). */
 export type WidgetDetection = Detection & { latencyMs?: number };
@@ -18,7 +19,11 @@ export interface ListenCallbacks {
 export interface WidgetDetector {
   /** model + wav2vec2 URLs it was loaded for. */
   readonly key: string;
+  /** Seconds of speech the training prior counts as (speaker-normalised models), else null. */
+  readonly priorSec: number | null;
   listen(stream: MediaStream, mode: ListenMode, callbacks: ListenCallbacks): Promise<WidgetSession>;
+  /** Forget the speech statistics gathered so far (speaker-normalised models; no-op otherwise). */
+  resetSession(): Promise<void>;
   dispose(): void;
 }
 
@@ -29,6 +34,7 @@ export async function loadDetector(model: string, wav2vec2?: string): Promise<Wi
   const detector = await Detector.create({ model, wav2vec2: wav2vec2 ? { model: wav2vec2 } : false });
   return {
     key: detectorKey(model, wav2vec2),
+    priorSec: priorSeconds(detector.info.manifest),
     async listen(stream, mode, callbacks): Promise<WidgetSession> {
       const listening = await detector.listen(stream, { mode });
       let closed = false;
@@ -45,6 +51,9 @@ export async function loadDetector(model: string, wav2vec2?: string): Promise<Wi
           void listening.stop().catch(() => undefined);
         },
       };
+    },
+    resetSession(): Promise<void> {
+      return detector.resetSession();
     },
     dispose(): void {
       void detector.dispose().catch(() => undefined);

@@ -4,6 +4,7 @@ import { EMOTIONS, type Emotion } from '../../model/emotions.ts';
 import { WIDGET_CSS } from './styles.ts';
 import { detectorKey, loadDetector, type WidgetDetection, type WidgetDetector, type WidgetSession } from './detector-link.ts';
 import { parseEmotionList, parseMode, type WidgetMode } from './attributes.ts';
+import { adaptationText } from '../shared/adaptation.ts';
 
 export type { WidgetMode };
 
@@ -28,6 +29,10 @@ export class MsirDetectorElement extends HTMLElement {
   readonly #recText: HTMLElement;
   readonly #list: HTMLUListElement;
   readonly #message: HTMLElement;
+  readonly #adapt: HTMLElement;
+  readonly #adaptText: HTMLElement;
+  /** Seconds of speech in the session's statistics (speaker-normalised models), null when unknown. */
+  #speechSec: number | null = null;
   #state: WidgetState = 'idle';
   #session: WidgetSession | null = null;
   #detector: WidgetDetector | null = null;
@@ -62,7 +67,18 @@ export class MsirDetectorElement extends HTMLElement {
     this.#list.setAttribute('aria-label', 'Detected emotions');
     this.#message = el('p', 'message');
     this.#message.setAttribute('aria-live', 'assertive');
-    panel.append(bar, this.#list, this.#message);
+    // Speaker-normalised models: how much of the user's speech the statistics hold, and a reset.
+    this.#adapt = el('p', 'adapt');
+    this.#adapt.hidden = true;
+    this.#adaptText = el('span', 'adapt-text');
+    const reset = document.createElement('button');
+    reset.type = 'button';
+    reset.className = 'reset';
+    reset.textContent = 'Reset';
+    reset.setAttribute('aria-label', 'Reset the adaptation to the voice (a new speaker)');
+    reset.addEventListener('click', () => void this.resetSession());
+    this.#adapt.append(this.#adaptText, reset);
+    panel.append(bar, this.#list, this.#message, this.#adapt);
     this.#root.append(style, panel);
     this.#renderState();
   }
@@ -73,13 +89,17 @@ export class MsirDetectorElement extends HTMLElement {
 
   disconnectedCallback(): void {
     this.stop();
+    // The detector goes, and its speech statistics with it: a reconnected element starts a new session.
     this.#detector?.dispose();
     this.#detector = null;
+    this.#showAdaptation(null);
   }
 
   attributeChangedCallback(name: string, oldValue: string | null, newValue: string | null): void {
     if (oldValue === newValue) return;
     if (name === 'emotions') this.#renderRows();
+    // Statistics of one model mean nothing to another.
+    if (name === 'model') void this.resetSession();
     // A new model or mode only applies to the next start(): restarting behind the user's back would
     // drop audio they are speaking now.
   }
@@ -108,6 +128,24 @@ export class MsirDetectorElement extends HTMLElement {
 
   set mode(mode: WidgetMode) {
     this.setAttribute('mode', mode);
+  }
+
+  /** Seconds of speech the speaker normalisation has adapted to since the last reset; null for a model
+   *  without speaker normalisation or before the model is loaded. */
+  get sessionSpeechSec(): number | null {
+    return this.#speechSec;
+  }
+
+  /**
+   * Forget the statistics of the speech heard so far (a new speaker, microphone or room); models with
+   * speaker normalisation start again from the training average. Also done when the element is
+   * disconnected or its model changes.
+   */
+  async resetSession(): Promise<void> {
+    const detector = this.#detector;
+    if (!detector) return;
+    await detector.resetSession();
+    if (detector === this.#detector) this.#showAdaptation(detector.priorSec === null ? null : 0);
   }
 
   /** Open the microphone and start detecting. Resolves once listening; errors are also dispatched. */
@@ -149,10 +187,14 @@ export class MsirDetectorElement extends HTMLElement {
         if (generation !== this.#generation) {
           // Stopped while loading: keep it for the next start unless that one loaded its own.
           if (this.#detector) loaded.dispose();
-          else this.#detector = loaded;
+          else {
+            this.#detector = loaded;
+            this.#showAdaptation(loaded.priorSec === null ? null : 0);
+          }
           return;
         }
         this.#detector = loaded;
+        this.#showAdaptation(loaded.priorSec === null ? null : 0);
       }
     } catch (error) {
       if (generation === this.#generation) this.#fail('model', error);
@@ -195,6 +237,7 @@ export class MsirDetectorElement extends HTMLElement {
   #onDetection(d: WidgetDetection): void {
     this.#last = d;
     this.#paint(d);
+    if (d.normalisation) this.#showAdaptation(d.normalisation.speechSec);
     this.dispatchEvent(new CustomEvent<WidgetDetection>('detection', { detail: d, bubbles: true, composed: true }));
   }
 
@@ -209,6 +252,13 @@ export class MsirDetectorElement extends HTMLElement {
       meter.setAttribute('aria-valuenow', String(pct));
       meter.setAttribute('aria-valuetext', `${pct}%, ${r.positive ? 'detected' : 'not detected'}`);
     }
+  }
+
+  #showAdaptation(speechSec: number | null): void {
+    this.#speechSec = speechSec;
+    const priorSec = this.#detector?.priorSec ?? null;
+    this.#adapt.hidden = speechSec === null || priorSec === null;
+    this.#adaptText.textContent = speechSec === null || priorSec === null ? '' : adaptationText(speechSec, priorSec);
   }
 
   #fail(stage: WidgetErrorDetail['stage'], error: unknown): void {

@@ -75,10 +75,27 @@ li.positive .name { font-weight: 700; }
 .value { font-variant-numeric: tabular-nums; text-align: right; font-size: 13px; }
 .message { margin: 8px 0 0 0; font-size: 13px; min-height: 18px; color: #555a66; }
 .message.error { color: #b3261e; }
+.adapt { display: flex; align-items: center; gap: 8px; margin: 6px 0 0 0; font-size: 12px; line-height: 16px; color: #555a66; }
+.adapt[hidden] { display: none; }
+.adapt-text { flex: 1 1 auto; }
+button.reset {
+  all: initial;
+  flex: none;
+  padding: 2px 8px;
+  border-radius: 6px;
+  border: 1px solid #c9ccd6;
+  background: #f4f5f8;
+  color: #1b1d24;
+  font: 600 12px/16px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  cursor: pointer;
+}
+button.reset:hover { background: #e6e8ee; }
+button.reset:focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
 :host([compact]) .panel { min-width: 0; padding: 6px 8px; }
 :host([compact]) .bar { margin: 0 0 6px 0; }
 :host([compact]) ul.emotions { grid-auto-flow: column; gap: 8px; }
 :host([compact]) li.emotion { grid-template-columns: auto; gap: 2px; justify-items: center; }
 :host([compact]) .meter { width: 44px; }
 :host([compact]) .message:not(.error) { display: none; }
+:host([compact]) .adapt { display: none; }
 `;

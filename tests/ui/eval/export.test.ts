@@ -66,7 +66,7 @@ describe('exports', () => {
   });
 
   it('JSON carries model, report and per-clip decisions', () => {
-    const model = { name: 'm', arch: 'msir', branches: ['cr', 'lld'], thresholds, backend: 'cpu', backendNotes: [] };
+    const model = { name: 'm', arch: 'msir', branches: ['cr', 'lld'], thresholds, backend: 'cpu', backendNotes: [], speakerNormalisation: false };
     const j = resultsToJson(results, model, { session: 5 }, [{ source: 'x.txt', line: 3, message: 'malformed' }]);
     expect(j.report?.n).toBe(4);
     expect(j.clips).toHaveLength(6);
