@@ -1,5 +1,7 @@
 // `npm run bench:latency`: detection latency in headless Chromium (WASM backend) for a 4.5 s utterance
-// with the default CR+LLD model, and the continuous-mode update rate. Three measurements:
+// with the default model (whatever its branches: they are printed with the figures; a speaker-normalised
+// model's session statistics grow over the runs, their update counted in featuresMs), and the
+// continuous-mode update rate. Three measurements:
 //  A. detect(): main thread → worker (features + model) → main thread, on exactly 4.5 s of real speech;
 //  B. live utterance mode (fake microphone playing that utterance between silences): from the moment the
 //     utterance's last sample (end of speech + 96 ms tail pad) reached the worker to the detection. The

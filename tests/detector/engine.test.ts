@@ -103,7 +103,11 @@ describe('DetectionEngine', () => {
     const engine = await DetectionEngine.create({ model: shipped });
     expect(engine.predictor.manifest.features.levelDb).toBe(-26);
     const normal = await engine.run(clip, 0, clip.length / 16000);
+    // A speaker-normalised default adapts to its session: start the quiet run from the same (empty)
+    // session, so both runs see one clip's statistics and only the level differs.
+    engine.resetSession();
     const quiet = await engine.run(clip.map((v) => v * 0.1), 0, clip.length / 16000);
+    expect(quiet.normalisation?.speechSec ?? 0).toBeCloseTo(normal.normalisation?.speechSec ?? 0, 1);
     expect(quiet.signal.loudestDbfs).toBeCloseTo(normal.signal.loudestDbfs - 20, 3); // the raw level is still reported
     for (const e of ['happy', 'neutral', 'sad', 'angry'] as const) {
       expect(Math.abs(quiet.emotions[e].probability - normal.emotions[e].probability)).toBeLessThan(0.03);

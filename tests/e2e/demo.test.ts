@@ -1,5 +1,9 @@
 // The demo page's file drop runs the same pipeline as `msir eval`: same probabilities within 1e-4 on the
-// same clip. Also the model card (corpora, licences, metrics) and the CR+LLD fallback message.
+// same clip. Also the model card (corpora, licences, metrics) and the message when it falls back to the
+// default model (no wav2vec2).
+// A speaker-normalised model normalises a drop with its session's statistics and `msir eval` with the
+// speaker's: the clips are of different speakers, one each, and the demo's session is reset before each
+// drop, so both normalise every clip with the statistics of that clip alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -49,7 +53,12 @@ async function evalCli(clips: string[]): Promise<Map<string, number[]>> {
     cwd: ROOT,
     timeout: 240_000,
   });
-  const report = JSON.parse(await readFile(out, 'utf8')) as { clips: Array<{ id: string; probabilities: Record<string, number> }> };
+  const report = JSON.parse(await readFile(out, 'utf8')) as { speakerNorm?: string; clips: Array<{ id: string; speaker: string; probabilities: Record<string, number> }> };
+  const manifest = JSON.parse(await readFile(join(MODEL_DIR, 'manifest.json'), 'utf8')) as { speakerNormalisation?: unknown };
+  if (manifest.speakerNormalisation) {
+    expect(report.speakerNorm).toBe('speaker');
+    expect(new Set(report.clips.map((c) => c.speaker)).size, 'one clip per speaker').toBe(report.clips.length);
+  }
   return new Map(report.clips.map((c) => [c.id, EMOTIONS.map((e) => c.probabilities[e]!)]));
 }
 
@@ -79,13 +88,43 @@ describe('demo page', () => {
     const page = await browser.newPage();
     await page.goto(`${url}/?model=${encodeURIComponent(MODEL)}`);
     await waitReady(page);
-    for (const clip of clips) {
-      const browserProbs = await dropFile(page, resolve(RAVDESS, clip));
+    const sessionModel = await page.evaluate(() => !!(window as unknown as { msirDemo: { detector: { info: { manifest: { speakerNormalisation?: unknown } } } } }).msirDemo.detector.info.manifest.speakerNormalisation);
+    const maxDiff = (a: number[], b: number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+    const evalOf = (clip: string): number[] => {
       const id = [...cli.keys()].find((k) => clip.includes(k) || k.includes(clip.split('/').pop()!.replace('.flac', '')));
       expect(id, `eval output has ${clip}: ${[...cli.keys()].join(', ')}`).toBeDefined();
-      const nodeProbs = cli.get(id!)!;
+      return cli.get(id!)!;
+    };
+    let worst = 0;
+    const speech: string[] = [];
+    for (const [n, clip] of clips.entries()) {
+      if (sessionModel && n > 0) {
+        // The demo's "new speaker" button: the next drop starts a fresh session.
+        await page.click('#reset-session');
+        await page.waitForFunction(() => document.querySelector('#adaptation')?.getAttribute('data-speech-sec') === '0');
+      }
+      const browserProbs = await dropFile(page, resolve(RAVDESS, clip));
+      const norm = await page.evaluate(() => (window as unknown as { msirDemo: { fileResult: { normalisation?: { mode: string; speechSec: number } } } }).msirDemo.fileResult.normalisation ?? null);
+      if (sessionModel) {
+        expect(norm?.mode).toBe('session');
+        // This clip's speech alone (a RAVDESS sentence: one to three seconds of it).
+        expect(norm!.speechSec).toBeGreaterThan(0.5);
+        expect(norm!.speechSec).toBeLessThan(4);
+        speech.push(norm!.speechSec.toFixed(2));
+      } else expect(norm).toBeNull();
+      const nodeProbs = evalOf(clip);
+      worst = Math.max(worst, maxDiff(browserProbs, nodeProbs));
       for (let i = 0; i < 4; i++) expect(Math.abs(browserProbs[i]! - nodeProbs[i]!), `${clip} ${EMOTIONS[i]}: browser ${browserProbs[i]} vs eval ${nodeProbs[i]}`).toBeLessThanOrEqual(1e-4);
     }
+    let sessionEffect = '';
+    if (sessionModel) {
+      // Not vacuous: without the reset, the session (now both speakers) gives the first clip other numbers.
+      const mixed = await dropFile(page, resolve(RAVDESS, clips[0]!));
+      const moved = maxDiff(mixed, evalOf(clips[0]!));
+      sessionEffect = `; session speech ${speech.join(', ')} s; the first clip again, in a session of both speakers, moves by ${moved.toFixed(4)}`;
+      expect(moved).toBeGreaterThan(1e-4);
+    }
+    console.log(`demo file drop vs msir eval: max |Δp| ${worst.toExponential(2)} over ${clips.length} clips${sessionEffect}`);
     await page.close();
   });
 
@@ -118,14 +157,17 @@ describe('demo page', () => {
     await page.close();
   });
 
-  it('without a three-branch model + wav2vec2 folder it says it falls back to CR+LLD', async () => {
+  it('without a three-branch model + wav2vec2 folder it says it falls back to the default model', async () => {
     const page = await browser.newPage();
     // Whatever is shipped, a w2v folder that does not exist must produce the fallback message.
     await page.route('**/models/msir-w2v/manifest.json', (r) => r.fulfill({ status: 404, body: 'not here' }));
     await page.goto(`${url}/`);
     await waitReady(page);
     expect(await page.getAttribute('#message', 'data-kind')).toBe('info');
-    expect(await page.textContent('#message')).toMatch(/CR\+LLD/);
+    expect(await page.textContent('#message')).toMatch(/using the default model \(without wav2vec2\)/);
+    // The model card names the branches the default really has (it need not have a log-Mel 'cr' one).
+    const branches = await page.evaluate(() => (window as unknown as { msirDemo: { detector: { info: { branches: string[] } } } }).msirDemo.detector.info.branches);
+    expect(await page.textContent('#model-card')).toContain(`not used (${branches.join('+').toUpperCase()} model)`);
     await page.close();
   });
 

@@ -295,9 +295,13 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     expect(await page.textContent('#selection-summary')).toContain(`${fixture.scored.length + 1} clips with a 4-class label`);
     expect(await listText(page, 'missing')).toEqual([expect.stringContaining(fixture.missing)]);
 
-    // Cancel after the first clip: the run stops, the figures cover the clips that finished.
+    // Cancel after the first clip: the run stops, the figures cover the clips that finished. (A
+    // speaker-normalised model first gathers speaker statistics, phase 'speakers': wait for a clip result.)
     await page.click('#run');
-    await page.waitForFunction(() => Number((document.getElementById('progress-bar') as HTMLProgressElement).value) >= 1, undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => {
+      const bar = document.getElementById('progress-bar') as HTMLProgressElement;
+      return bar.dataset.phase === 'clips' && Number(bar.value) >= 1;
+    }, undefined, { timeout: 120_000 });
     await page.click('#cancel');
     await page.waitForSelector('body[data-results="ready"]');
     expect(await page.textContent('#progress-text')).toMatch(/cancelled$/);
@@ -312,7 +316,10 @@ describe('eval.html on an IEMOCAP-layout folder', () => {
     await page.click('#run');
     await page.waitForSelector('body[data-results="ready"]', { timeout: 120_000 });
     const summaryRows = await page.$$eval('#summary-table tbody tr', (trs) => trs.map((tr) => tr.querySelectorAll('td')[1]!.textContent));
-    expect(summaryRows).toEqual(['session 5 (cancelled)', 'session 5']);
+    // A speaker-normalised model's rows also say how it normalised (per speaker, as `msir eval` by default).
+    const { speakerNormalisation } = JSON.parse(readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8')) as { speakerNormalisation?: unknown };
+    const norm = speakerNormalisation ? ' · per-speaker normalisation' : '';
+    expect(summaryRows).toEqual([`session 5${norm} (cancelled)`, `session 5${norm}`]);
     expect(await page.$eval('#summary-table tr[data-latest] td[data-metric="n"]', (c) => Number((c as HTMLElement).dataset.value))).toBe(fixture.scored.length);
 
     // Loose files dropped on the drop zone (label file + two of its WAVs).

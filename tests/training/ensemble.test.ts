@@ -1,8 +1,10 @@
 // `msir ensemble` on a tiny real corpus: a linear baseline trained here + the shipped MSIR model →
 // ensemble folder whose thresholds are chosen on val over the weighted mean, and whose test metrics
-// `msir eval` reproduces through the real loader.
+// `msir eval` reproduces through the real loader. When the shipped model is speaker-normalised, a linear
+// model trained here cannot share its prior (fitted on the shipped model's training corpora): the
+// ensemble must refuse that pair, and is built with the shipped default's own linear member instead.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseThresholds } from '../../src/eval/metrics.ts';
 import { EMOTIONS } from '../../src/model/emotions.ts';
 import { trainLinear } from '../../training/baseline/train.ts';
-import { buildEnsemble, type EnsembleResult } from '../../training/commands/ensemble.ts';
+import { buildEnsemble, sameSpeakerNorm, type EnsembleResult } from '../../training/commands/ensemble.ts';
 import { evaluateModel } from '../../training/commands/eval.ts';
 import { makeToyCorpus, repoRoot } from './toy-corpus.ts';
 
@@ -19,40 +21,64 @@ const corpus = path.join(tmp, 'toy');
 const cacheDir = path.join(tmp, 'cache');
 const linear = path.join(tmp, 'linear');
 const readManifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
-// A shipped MSIR model: the default itself, or (the default being an ensemble) its first MSIR member.
-const shipped = ((): string => {
-  const dir = path.join(repoRoot, 'public/models/msir-default');
-  const m = readManifest(dir);
-  if (m.arch !== 'ensemble') return dir;
-  return (m.ensemble.members as Array<{ folder: string }>).map((x) => path.join(dir, x.folder)).find((d) => readManifest(d).arch === 'msir')!;
+const DEFAULT = path.join(repoRoot, 'public/models/msir-default');
+const defaultMembers = ((): string[] => {
+  const m = readManifest(DEFAULT);
+  return m.arch === 'ensemble' ? (m.ensemble.members as Array<{ folder: string }>).map((x) => path.join(DEFAULT, x.folder)) : [DEFAULT];
 })();
+// A shipped MSIR model: the default itself, or (the default being an ensemble) its first MSIR member.
+const shipped = defaultMembers.find((d) => readManifest(d).arch === 'msir')!;
+const shippedSpeakerNorm = readManifest(shipped).speakerNormalisation;
 const out = path.join(tmp, 'ens');
 let built: EnsembleResult;
+/** The ensemble's linear member: the one trained here, unless the shipped model is speaker-normalised
+ *  (then the shipped default's linear member, which shares its prior). */
+let partner: string;
 const run = promisify(execFile);
 const cli = (...args: string[]) => run(process.execPath, [path.join(repoRoot, 'training/bin.mjs'), ...args], { cwd: repoRoot });
 
 beforeAll(async () => {
   makeToyCorpus(corpus);
-  // Members must agree on input level normalisation: train the linear one like the shipped MSIR member.
+  // Members must agree on input level and speaker normalisation: train the linear one like the shipped MSIR member.
   const levelDb = readManifest(shipped).features.levelDb as number | undefined;
-  await trainLinear({ corpora: [corpus], out: linear, name: 'lin', cacheDir, cGrid: [0.1], workers: 2, levelDb, log: () => {} });
-  built = await buildEnsemble({ members: [linear, shipped], weights: [1, 2], corpora: [corpus], out, cacheDir, workers: 2 });
+  const speakerNorm = shippedSpeakerNorm ? { priorFrames: shippedSpeakerNorm.priorFrames, activityDb: shippedSpeakerNorm.activityDb } : undefined;
+  await trainLinear({ corpora: [corpus], out: linear, name: 'lin', cacheDir, cGrid: [0.1], workers: 2, levelDb, ...(speakerNorm ? { speakerNorm } : {}), log: () => {} });
+  if (sameSpeakerNorm(readManifest(linear).speakerNormalisation, shippedSpeakerNorm)) partner = linear;
+  else {
+    const own = defaultMembers.find((d) => readManifest(d).arch === 'linear' && sameSpeakerNorm(readManifest(d).speakerNormalisation, shippedSpeakerNorm));
+    if (!own) throw new Error('the shipped default is speaker-normalised but has no linear member sharing its normalisation');
+    // A copy: the checks below point --out inside this member.
+    partner = path.join(tmp, 'shipped-linear');
+    cpSync(own, partner, { recursive: true });
+  }
+  built = await buildEnsemble({ members: [partner, shipped], weights: [1, 2], corpora: [corpus], out, cacheDir, workers: 2 });
 }, 180_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('msir ensemble', () => {
   it('copies the members and chooses thresholds on val over the weighted mean of their probabilities', async () => {
     const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    const [lin, msir] = [partner, shipped].map(readManifest);
     expect(m.arch).toBe('ensemble');
-    expect(m.branches).toEqual(['cr', 'lld']);
+    // The branches any member has, in the canonical order (the shipped member may have no 'cr' branch).
+    const branches = ['cr', 'lld', 'w2v'].filter((b) => lin.branches.includes(b) || msir.branches.includes(b));
+    expect(branches).toContain('lld');
+    expect(m.branches).toEqual(branches);
+    expect(lin.arch).toBe('linear');
+    expect(lin.inputs.lld).toBe('2d');
     expect(m.inputs.lld).toBe('2d'); // the first member (linear: LLD + Δ functionals) names the variant
-    const shippedName = readManifest(shipped).name as string;
-    expect(m.ensemble.members).toEqual([{ folder: 'members/lin', weight: 1 }, { folder: `members/${shippedName}`, weight: 2 }]);
+    expect(m.inputs.logmel).toBe(msir.inputs.logmel); // only the shipped member can name it (undefined without a 'cr' branch)
+    expect(m.features.levelDb).toBe(msir.features.levelDb);
+    expect(sameSpeakerNorm(m.speakerNormalisation, msir.speakerNormalisation)).toBe(true);
+    expect(m.ensemble.members).toEqual([{ folder: `members/${lin.name}`, weight: 1 }, { folder: `members/${msir.name}`, weight: 2 }]);
+    if (partner === linear) expect(lin.name).toBe('lin');
     for (const mem of m.ensemble.members) expect(existsSync(path.join(out, mem.folder, 'manifest.json'))).toBe(true);
-    expect(m.training.corpora.map((c: { name: string }) => c.name).sort()).toEqual(['emodb', 'ravdess', 'toy'].sort());
+    const corpora = [...new Set([lin, msir].flatMap((x) => x.training.corpora.map((c: { name: string }) => c.name)))];
+    expect(corpora).toEqual(expect.arrayContaining(['emodb', 'ravdess', ...(partner === linear ? ['toy'] : [])]));
+    expect(m.training.corpora.map((c: { name: string }) => c.name).sort()).toEqual(corpora.sort());
 
     // Independently: each member's val probabilities, mixed 1:2, and the same threshold rule.
-    const [a, b] = await Promise.all([linear, shipped].map((model) => evaluateModel({ model, corpora: [corpus], split: 'val', cacheDir })));
+    const [a, b] = await Promise.all([partner, shipped].map((model) => evaluateModel({ model, corpora: [corpus], split: 'val', cacheDir })));
     expect(a!.clips.map((c) => c.id)).toEqual(b!.clips.map((c) => c.id));
     const mean = a!.clips.map((c, i) => EMOTIONS.map((e) => (c.probabilities[e] + 2 * b!.clips[i]!.probabilities[e]) / 3));
     const expected = chooseThresholds(mean, a!.clips.map((c) => c.label));
@@ -83,12 +109,16 @@ describe('msir ensemble', () => {
     const precious = path.join(tmp, 'precious');
     mkdirSync(precious);
     writeFileSync(path.join(precious, 'notes.txt'), 'keep me');
-    await expect(buildEnsemble({ members: [linear, shipped], corpora: [corpus], out: precious, cacheDir })).rejects.toThrow(/refusing to overwrite/);
+    await expect(buildEnsemble({ members: [partner, shipped], corpora: [corpus], out: precious, cacheDir })).rejects.toThrow(/refusing to overwrite/);
     expect(readFileSync(path.join(precious, 'notes.txt'), 'utf8')).toBe('keep me');
     await expect(buildEnsemble({ members: [linear, out], corpora: [corpus], out: path.join(tmp, 'y'), cacheDir })).rejects.toThrow(/itself an ensemble/);
-    await expect(buildEnsemble({ members: [linear, shipped], corpora: [corpus], out: path.join(linear, 'sub'), cacheDir })).rejects.toThrow(/lies inside member/);
+    await expect(buildEnsemble({ members: [partner, shipped], corpora: [corpus], out: path.join(partner, 'sub'), cacheDir })).rejects.toThrow(/lies inside member/);
     const rawLinear = path.join(tmp, 'raw-linear');
     await trainLinear({ corpora: [corpus], out: rawLinear, cacheDir, cGrid: [0.1], workers: 2, levelDb: -30, log: () => {} });
     await expect(buildEnsemble({ members: [linear, rawLinear], corpora: [corpus], out: path.join(tmp, 'z'), cacheDir })).rejects.toThrow(/normalise input levels alike/);
+    // A speaker-normalised shipped model and a linear one trained here on other speakers: different priors.
+    if (partner !== linear) {
+      await expect(buildEnsemble({ members: [linear, shipped], corpora: [corpus], out: path.join(tmp, 'w'), cacheDir })).rejects.toThrow(/must share one speaker normalisation/);
+    }
   });
 });

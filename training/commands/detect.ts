@@ -1,10 +1,13 @@
 // `msir detect --model DIR CLIP…`: per-emotion detections for audio files, the same path as the browser
-// detector's file drop (decode → 16 kHz → FeatureExtractor [→ wav2vec2] → model → thresholds).
+// detector's file drop (decode → 16 kHz → FeatureExtractor [→ speaker/session normalisation] [→ wav2vec2]
+// → model → thresholds). A speaker-normalised model normalises as the file drop does in its session:
+// with statistics accumulated over the clips analysed so far, in command-line order, this one included.
 import { writeFile } from 'node:fs/promises';
 import { describeLevel, measureLevel } from '../../src/audio/level.ts';
 import { readAudioFile } from '../../src/audio/node.ts';
 import { audioForModel } from '../../src/audio/normalise-level.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
+import { SpeakerStats } from '../../src/features/speaker-norm.ts';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import type { Wav2Vec2Encoder } from '../../src/ssl/encoder.ts';
@@ -15,6 +18,8 @@ import { BACKEND_USAGE, backendChoiceError, initBackend, isBackendChoice } from 
 const usage = `usage: msir detect --model DIR [--wav2vec2 DIR] [--json FILE] CLIP [CLIP…]
 
 Detect happy / neutral / sad / angry in each clip (WAV or FLAC, any rate, mono or stereo).
+A model with speaker normalisation treats the clips as one session (as the browser's file drop does):
+each clip is normalised with the statistics of itself and the clips before it, so give one speaker's clips.
   --model DIR        model folder (e.g. public/models/msir-default)
   --wav2vec2 DIR     wav2vec2 model folder (only for models with a w2v branch)
   --json FILE        also write the detections as JSON
@@ -57,6 +62,7 @@ export async function run(args: string[]): Promise<number> {
     encoder = await loadEncoderForModel(manifest, { model: values.wav2vec2 });
   }
   const extractor = new FeatureExtractor();
+  const session = manifest.speakerNormalisation ? new SpeakerStats(manifest.speakerNormalisation) : null;
   const results: ClipDetection[] = [];
   let failures = 0;
   try {
@@ -68,7 +74,8 @@ export async function run(args: string[]): Promise<number> {
         // Silence has no emotion to judge: report it as this clip's error instead of the model's guesses.
         if (level.silent) throw new Error(levelNote ?? 'silent');
         if (levelNote) console.error(`msir detect: ${file}: ${levelNote}`);
-        const features = extractor.extract(audioForModel(audio, manifest.features.levelDb));
+        const raw = extractor.extract(audioForModel(audio, manifest.features.levelDb));
+        const features = session ? session.add(raw).normalise(raw) : raw;
         const w2v = encoder ? await encoder.encode(audio) : undefined;
         const { probabilities } = await predictor.predict(w2v ? { features, w2v } : { features });
         const emotions = {} as ClipDetection['emotions'];

@@ -90,14 +90,14 @@ async function boot(): Promise<void> {
     detector = await Detector.create({ model: choice.model, wav2vec2: choice.wav2vec2, backend, ...(wasmThreads ? { wasmThreads } : {}) });
   } catch (err) {
     if (choice.wav2vec2 && err instanceof DetectorError && err.code === 'wav2vec2-unavailable') {
-      showMessage(`${err.message} Falling back to the CR+LLD model.`, 'info', err.code);
+      showMessage(`${err.message} Falling back to the default model (without wav2vec2).`, 'info', err.code);
       detector = await Detector.create({ model: '/models/msir-default/', wav2vec2: false, backend, ...(wasmThreads ? { wasmThreads } : {}) });
     } else throw err;
   }
   if (choice.fallback) showMessage(choice.fallback, 'info');
   handle.detector = detector;
   const info = detector.info;
-  const w2v = info.wav2vec2.used ? `${info.wav2vec2.name} (${info.wav2vec2.device}, ${info.wav2vec2.dtype})` : 'not used (CR+LLD model)';
+  const w2v = info.wav2vec2.used ? `${info.wav2vec2.name} (${info.wav2vec2.device}, ${info.wav2vec2.dtype})` : `not used (${info.branches.join('+').toUpperCase()} model)`;
   renderModelCard(ui.card, info.manifest, { backend: info.backend, wav2vec2: w2v });
   // Speaker-normalised models adapt to the speech heard so far (file drops and the microphone alike).
   const priorSec = priorSeconds(info.manifest);

@@ -1,5 +1,5 @@
 // Which model the demo runs: the three-branch (CR+LLD+wav2vec2) model when both it and a wav2vec2 folder
-// are served, else the default CR+LLD model — with a message saying why.
+// are served, else the default model (whatever its branches, without wav2vec2) — with a message saying why.
 import type { Wav2Vec2Options } from '../../detector/types.ts';
 
 export interface ModelChoice {
@@ -28,7 +28,7 @@ export async function chooseModel(params: URLSearchParams): Promise<ModelChoice>
   if (explicit) return { model: explicit, wav2vec2: w2vParam ? { model: w2vParam } : false };
   if (params.get('w2v') === 'off') return { model: DEFAULT_MODEL, wav2vec2: false };
   if (!(await exists(`${W2V_MODEL}manifest.json`))) {
-    return { model: DEFAULT_MODEL, wav2vec2: false, fallback: 'No three-branch model is served: using the CR+LLD model.' };
+    return { model: DEFAULT_MODEL, wav2vec2: false, fallback: 'No three-branch model is served: using the default model (without wav2vec2).' };
   }
   const manifest = (await (await fetch(`${W2V_MODEL}manifest.json`)).json()) as { encoder?: { name?: string } | null };
   const name = manifest.encoder?.name?.split('/').pop();
@@ -40,6 +40,6 @@ export async function chooseModel(params: URLSearchParams): Promise<ModelChoice>
   return {
     model: DEFAULT_MODEL,
     wav2vec2: false,
-    fallback: `No wav2vec2 folder found (looked for ${candidates.map((c) => `${c}config.json`).join(', ')}): using the CR+LLD model.`,
+    fallback: `No wav2vec2 folder found (looked for ${candidates.map((c) => `${c}config.json`).join(', ')}): using the default model (without wav2vec2).`,
   };
 }

@@ -1,9 +1,14 @@
-// `msir detect`: real clips through the CLI with the shipped default model.
+// `msir detect`: real clips through the CLI with the shipped default model. A speaker-normalised model
+// treats the clips as one session, like the browser's file drop: the same numbers as DetectionEngine
+// (what the browser's worker runs) given the same clips in the same order.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readAudioFile } from '../../../src/audio/node.ts';
+import { DetectionEngine } from '../../../src/detector/engine.ts';
 import { EMOTIONS } from '../../../src/model/emotions.ts';
 import { REPO_ROOT } from '../../features/reference.ts';
 
@@ -55,6 +60,37 @@ describe('msir detect', () => {
       expect(wasm![e]!.probability).toBeCloseTo(cpu![e]!.probability, 5);
       expect(wasm![e]!.positive).toBe(cpu![e]!.positive);
     }
+  });
+
+  it('gives what DetectionEngine gives on the same clips in the same order (the session, for a speaker-normalised model)', async () => {
+    // Actor 19 (test split): angry, neutral, sad.
+    const clips = [ANGRY, ...['03-01-01-01-01-01-19', '03-01-04-02-01-01-19'].map((n) => resolve(REPO_ROOT, `../shared/corpora/ravdess/audio/Actor_19/${n}.flac`))];
+    const json = join(tmp, 'session.json');
+    const r = msir('--model', MODEL, '--backend', 'cpu', '--json', json, ...clips);
+    expect(r.status, r.stderr).toBe(0);
+    const cli = (JSON.parse(readFileSync(json, 'utf8')).clips as Array<{ emotions: Record<string, { probability: number; positive: boolean }> }>).map((c) => c.emotions);
+    expect(cli).toHaveLength(clips.length);
+    await tf.setBackend('cpu');
+    const engine = await DetectionEngine.create({ model: MODEL });
+    const speechSec: number[] = [];
+    let worst = 0;
+    try {
+      for (const [i, c] of clips.entries()) {
+        const d = await engine.run(await readAudioFile(c), 0, 1);
+        if (d.normalisation) speechSec.push(d.normalisation.speechSec);
+        for (const e of EMOTIONS) {
+          worst = Math.max(worst, Math.abs(cli[i]![e]!.probability - d.emotions[e].probability));
+          expect(cli[i]![e]!.positive).toBe(d.emotions[e].positive);
+        }
+      }
+    } finally {
+      await engine.dispose();
+    }
+    console.log(`msir detect vs DetectionEngine over ${clips.length} clips: max |Δp| ${worst.toExponential(2)}${speechSec.length ? `; session speech ${speechSec.map((s) => s.toFixed(2)).join(', ')} s` : ' (no speaker normalisation)'}`);
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    // The session grew clip by clip (for a model without speaker normalisation there is none).
+    if (engine.predictor.manifest.speakerNormalisation) speechSec.forEach((s, i) => i > 0 && expect(s).toBeGreaterThan(speechSec[i - 1]!));
+    else expect(speechSec).toEqual([]);
   });
 
   it('says a silent clip has no speech instead of guessing emotions', () => {
