@@ -64,14 +64,14 @@ export interface ProtocolResult {
 }
 
 /** Environment variables recipes read (besides CORPORA/OUT/WORK, which the protocol sets). */
-const RECIPE_ENV = /^(MEMBER_FLAGS|LINEAR_FLAGS|AUX_SEEDS|LLD_SEEDS|SEEDS|JOBS|RECIPE_[A-Z_]+)$/;
+const RECIPE_ENV = /^(MEMBER_FLAGS|LINEAR_FLAGS|LLD_FLAGS|AUX_FLAGS|AUX_SEEDS|LLD_SEEDS|SEEDS|JOBS|RECIPE_[A-Z_]+)$/;
 
 function reproduceCommand(): string {
   const env = Object.entries(process.env)
     .filter(([k]) => RECIPE_ENV.test(k))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${/^[\w.,:=/+-]*$/.test(v ?? '') ? v : `'${v}'`}`);
-  return [...env, 'npx msir protocol', ...process.argv.slice(3).map((a) => (/^[\w.,:=/+-]+$/.test(a) ? a : `'${a}'`))].join(' ');
+  return [...env, 'npx msir protocol', ...process.argv.slice(3).filter((a) => a !== '--reuse').map((a) => (/^[\w.,:=/+-]+$/.test(a) ? a : `'${a}'`))].join(' ');
 }
 
 const corpusName = (dir: string): string => path.basename(path.resolve(dir));
