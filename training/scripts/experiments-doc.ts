@@ -10,13 +10,18 @@ const DIR = 'docs/experiments';
 const OUT = 'docs/experiments.md';
 const ORDER_FILE = path.join(DIR, 'order.txt');
 
+/** One-line descriptions of runs, from order.txt ("name | description"). */
+const descriptions = new Map<string, string>();
+
 const f1 = (x: number | null | undefined): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(1) : '—');
 
 function load(): ProtocolResult[] {
   const files = readdirSync(DIR).filter((f) => /^protocol-.*\.json$/.test(f));
   const runs = files.map((f) => JSON.parse(readFileSync(path.join(DIR, f), 'utf8')) as ProtocolResult);
   // order.txt lists run names in the order the summary shows them (the story of what was tried).
-  const order = existsSync(ORDER_FILE) ? readFileSync(ORDER_FILE, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : [];
+  const lines = existsSync(ORDER_FILE) ? readFileSync(ORDER_FILE, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : [];
+  const order = lines.map((l) => l.split('|')[0]!.trim());
+  for (const l of lines) if (l.includes('|')) descriptions.set(l.split('|')[0]!.trim(), l.slice(l.indexOf('|') + 1).trim());
   const rank = (n: string): number => (order.includes(n) ? order.indexOf(n) : order.length);
   return runs.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 }
@@ -37,8 +42,7 @@ function summary(runs: ProtocolResult[]): string {
 
 /** A run's one-line description: its `description` field when present, else its command. */
 function describe(r: ProtocolResult): string {
-  const d = (r as ProtocolResult & { description?: string }).description;
-  return d ?? `\`${r.reproduce ?? `msir protocol --recipe ${r.recipe}`}\``;
+  return descriptions.get(r.name) ?? `\`${r.reproduce ?? `msir protocol --recipe ${r.recipe}`}\``;
 }
 
 function main(): number {
