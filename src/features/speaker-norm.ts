@@ -279,20 +279,3 @@ export function fitSpeakerNormSpec(train: Iterable<Features>, opts: { priorFrame
   };
   return { priorFrames: opts.priorFrames ?? DEFAULT_PRIOR_FRAMES, activityDb, prior: { logmel: stats(lm), lld: stats(ll) } };
 }
-
-/**
- * Normalises a set of clips the way training and evaluation do: the statistics of each group (a
- * speaker, or a speaker's augmented copies) over its own clips, applied to each of its clips. Clips
- * whose group is undefined get the global fallback.
- */
-export function normaliseByGroup<K>(spec: SpeakerNormSpec, clips: Array<{ group: K | undefined; features: Features }>): Features[] {
-  const stats = new Map<K, SpeakerStats>();
-  for (const c of clips) {
-    if (c.group === undefined) continue;
-    let s = stats.get(c.group);
-    if (!s) stats.set(c.group, (s = new SpeakerStats(spec)));
-    s.add(c.features);
-  }
-  const global = new SpeakerStats(spec);
-  return clips.map((c) => (c.group === undefined ? global : stats.get(c.group)!).normalise(c.features));
-}

@@ -4,10 +4,12 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { readAudioFile } from '../../src/audio/node.ts';
 import { FeatureExtractor } from '../../src/features/extractor.ts';
 import {
-  checkSpec, fitSpeakerNormSpec, lldActivity, logmelActivity, LOGMEL_COLS, normaliseByGroup, normaliseGlobal,
+  checkSpec, fitSpeakerNormSpec, lldActivity, logmelActivity, LOGMEL_COLS, normaliseGlobal,
   SpeakerNormError, SpeakerStats, type SpeakerNormSpec,
 } from '../../src/features/speaker-norm.ts';
 import { LLD_DIMS, type Features } from '../../src/features/types.ts';
+import type { Clip } from '../../src/eval/corpus/index.ts';
+import { speakerNormalised } from '../../training/data/speaker-norm.ts';
 
 const RAV = '../shared/corpora/ravdess/audio/Actor_01';
 const files = ['03-01-01-01-01-01-01', '03-01-03-01-01-01-01', '03-01-04-01-01-01-01', '03-01-05-01-01-01-01'].map((n) => `${RAV}/${n}.flac`);
@@ -111,20 +113,22 @@ describe('speaker normalisation', () => {
     for (let i = 0; i < z.lld.length; i += 97) expect(z.lld[i]!).toBeCloseTo(g.lld[i]!, 4);
   });
 
-  it('normaliseByGroup uses each group\'s own statistics and the prior for clips without a group', () => {
+  it('per speaker in training and msir eval (speakerNormalised): each speaker\'s own statistics, the prior for clips without a speaker or outside statsFrom', () => {
     const spec = fitSpeakerNormSpec(clips);
-    const out = normaliseByGroup(spec, [
-      { group: 'a', features: clips[0]! },
-      { group: 'a', features: clips[1]! },
-      { group: 'b', features: clips[2]! },
-      { group: undefined, features: clips[3]! },
-    ]);
+    const clip = (id: string, speaker: string): Clip => ({ id, path: id, corpus: 'c', speaker, emotion: 'neutral', label: 'neutral' });
+    const cs = [clip('0', 'a'), clip('1', 'a'), clip('2', 'b'), clip('3', '')];
+    const feats = new Map(cs.map((c, i) => [c.id, { features: clips[i]! }]));
+    const out = speakerNormalised(spec, cs, feats);
     const a = new SpeakerStats(spec).add(clips[0]!).add(clips[1]!).normalise(clips[1]!);
     const b = new SpeakerStats(spec).add(clips[2]!).normalise(clips[2]!);
     const g = normaliseGlobal(spec, clips[3]!);
-    expect(Array.from(out[1]!.lld.subarray(0, 50))).toEqual(Array.from(a.lld.subarray(0, 50)));
-    expect(Array.from(out[2]!.logmel.subarray(0, 50))).toEqual(Array.from(b.logmel.subarray(0, 50)));
-    expect(Array.from(out[3]!.lld.subarray(0, 50))).toEqual(Array.from(g.lld.subarray(0, 50)));
+    expect(Array.from(out.get('1')!.features.lld.subarray(0, 50))).toEqual(Array.from(a.lld.subarray(0, 50)));
+    expect(Array.from(out.get('2')!.features.logmel.subarray(0, 50))).toEqual(Array.from(b.logmel.subarray(0, 50)));
+    expect(Array.from(out.get('3')!.features.lld.subarray(0, 50))).toEqual(Array.from(g.lld.subarray(0, 50)));
+    // statistics from other clips only (msir eval: a speaker's scored clips; 'global': none at all)
+    const none = speakerNormalised(spec, cs, feats, []);
+    expect(Array.from(none.get('1')!.features.lld.subarray(0, 50))).toEqual(Array.from(normaliseGlobal(spec, clips[1]!).lld.subarray(0, 50)));
+    expect(feats.get('1')!.features).toBe(clips[1]); // the input map is left as it was
   });
 
   it('rejects a broken spec and mismatched features with a clear error', () => {

@@ -6,13 +6,12 @@ import path from 'node:path';
 import { CorpusError, type Clip, type Split } from '../../src/eval/corpus/index.ts';
 import { evaluate, type EvalReport } from '../../src/eval/metrics.ts';
 import { formatReport } from '../../src/eval/report.ts';
-import { SpeakerStats, type SpeakerNormSpec } from '../../src/features/speaker-norm.ts';
-import type { Features } from '../../src/features/types.ts';
 import { formatOutOfSet, outOfSetRates, type OutOfSetReport } from '../../src/eval/out-of-set.ts';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import { loadPredictor } from '../../src/model/load.ts';
 import type { EmotionPredictor } from '../../src/model/predictor.ts';
 import { extractAll } from '../data/cache.ts';
+import { speakerNormalised } from '../data/speaker-norm.ts';
 import { labelled, loadCorpora, selectSplit } from '../data/corpus.ts';
 import { parseCommand, usageError } from './cli-args.ts';
 import { BACKEND_USAGE, backendChoiceError, initBackend, isBackendChoice } from '../backend/index.ts';
@@ -96,40 +95,6 @@ export interface EvalOptions {
 
 export type SpeakerNormMode = 'speaker' | 'global';
 
-/**
- * Features as the model wants them: unchanged for a model without speaker normalisation; else each
- * speaker's statistics over that speaker's scored clips (the clips outside the four use their speaker's
- * statistics too), or the global prior for clips with no speaker id or in 'global' mode.
- */
-function speakerNormalise(
-  spec: SpeakerNormSpec | undefined,
-  mode: SpeakerNormMode,
-  scored: Clip[],
-  others: Clip[],
-  feats: Map<string, { features: Features }>,
-): Map<string, Features> {
-  const out = new Map<string, Features>();
-  if (!spec) return out;
-  const global = new SpeakerStats(spec);
-  const stats = new Map<string, SpeakerStats>();
-  const key = (c: Clip): string | undefined => (mode === 'speaker' && c.speaker ? `${c.corpus}\0${c.speaker}` : undefined);
-  for (const c of scored) {
-    const f = feats.get(c.id);
-    const k = key(c);
-    if (!f || k === undefined) continue;
-    let s = stats.get(k);
-    if (!s) stats.set(k, (s = new SpeakerStats(spec)));
-    s.add(f.features);
-  }
-  for (const c of [...scored, ...others]) {
-    const f = feats.get(c.id);
-    if (!f) continue;
-    const k = key(c);
-    out.set(c.id, ((k !== undefined ? stats.get(k) : undefined) ?? global).normalise(f.features));
-  }
-  return out;
-}
-
 /** Evaluate a model folder; the programmatic core of `msir eval`. */
 export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
   const split = opts.split ?? 'test';
@@ -155,14 +120,17 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalOutput> {
       onError: (clip: Clip, error: string) => failed.push({ id: clip.id, error }),
     });
     const thresholds = reorder(manifest.emotions, manifest.thresholds);
-    const normalised = speakerNormalise(manifest.speakerNormalisation, opts.speakerNorm ?? 'speaker', scored, others, feats);
+    // Speaker-normalised models: each speaker's statistics over that speaker's scored clips (clips
+    // outside the four use them too); in 'global' mode no statistics, so every clip gets the prior.
+    const spec = manifest.speakerNormalisation;
+    const normalised = spec ? speakerNormalised(spec, [...scored, ...others], feats, (opts.speakerNorm ?? 'speaker') === 'speaker' ? scored : []) : feats;
     // Each clip with features, through the model: probabilities and decisions in EMOTIONS order.
     const run = async <C extends Clip>(cs: C[]): Promise<Array<{ source: C; clip: Omit<ClipResult, 'label'>; p: number[] }>> => {
       const out: Array<{ source: C; clip: Omit<ClipResult, 'label'>; p: number[] }> = [];
       for (const c of cs) {
         const f = feats.get(c.id);
         if (!f) continue;
-        const pred = await predictor.predict({ features: normalised.get(c.id) ?? f.features, ...(f.w2v ? { w2v: f.w2v } : {}) });
+        const pred = await predictor.predict({ features: normalised.get(c.id)!.features, ...(f.w2v ? { w2v: f.w2v } : {}) });
         const p = reorder(manifest.emotions, pred.probabilities);
         out.push({
           source: c,
