@@ -9,12 +9,29 @@ import { lldInput, logmelInput, normaliseMatrix, padRows, sliceRows, type Matrix
 import { LOGMEL_BANDS, logmelChannels, minInputFrames, type MsirConfig } from './presets.ts';
 import type { Branch } from './manifest.ts';
 import { installWasmUnpack } from './wasm-unpack.ts';
+import { MsirGraph, crStride, type GraphBatch } from './graph.ts';
+
+/**
+ * How predict() runs the network. 'graph' (the default on CPU backends: wasm, cpu, tensorflow) runs the
+ * training graph's inference path over the same variables: each LSTM direction is one JS recurrence
+ * instead of ~10 tfjs ops per time step, several times faster on wasm, same numbers to float rounding
+ * (tests/model/msir-predictor.test.ts). 'layers' runs the exported tf.layers model, which suits GPU
+ * backends where a JS recurrence would read activations back every call.
+ */
+export type MsirRunner = 'graph' | 'layers';
+
+export function defaultRunner(backend: string): MsirRunner {
+  return backend === 'webgpu' || backend === 'webgl' ? 'layers' : 'graph';
+}
 
 export class MsirPredictor implements EmotionPredictor {
   readonly config: MsirConfig;
+  private graph: MsirGraph | null = null;
   constructor(
     readonly manifest: ModelManifest,
     readonly model: tf.LayersModel,
+    /** Default: defaultRunner(tf.getBackend()) at each call. */
+    private readonly runner?: MsirRunner,
   ) {
     if (!manifest.msir) throw new Error('manifest has no msir section');
     this.config = manifest.msir.config;
@@ -50,9 +67,48 @@ export class MsirPredictor implements EmotionPredictor {
       : tf.tensor3d(m.data, [1, m.rows, m.cols]);
   }
 
+  /**
+   * The graph's batch for one unpadded utterance: each input zero-padded to the multiple of frames its
+   * branch steps by, with its true length, so the graph masks the padding exactly where the layers
+   * model's 'valid' pooling drops the remainder.
+   */
+  private graphBatch(inputs: Array<{ branch: Branch; m: Matrix }>): GraphBatch {
+    const cfg = this.config;
+    const batch: GraphBatch = {};
+    for (const { branch, m } of inputs) {
+      const step = branch === 'cr' ? crStride(cfg) : branch === 'lld' ? cfg.lld.timePool : cfg.w2v.timePool;
+      const rows = Math.ceil(m.rows / step) * step;
+      // Zeros, as in training batches and the layers model's 'same' convolutions (not padRows' edge rows).
+      const data = new Float32Array(rows * m.cols);
+      data.set(m.data.subarray(0, m.rows * m.cols));
+      const padded = { data, rows, cols: m.cols };
+      if (branch === 'cr') {
+        batch.logmel = tf.tensor4d(padded.data, [1, rows, LOGMEL_BANDS, logmelChannels(cfg.inputs.logmel)]);
+        batch.logmelLengths = [m.rows];
+      } else {
+        const t = tf.tensor3d(padded.data, [1, rows, m.cols]);
+        if (branch === 'lld') [batch.lld, batch.lldLengths] = [t, [m.rows]];
+        else [batch.w2v, batch.w2vLengths] = [t, [m.rows]];
+      }
+    }
+    return batch;
+  }
+
   /** One forward pass on unpadded inputs: probabilities and attention per branch. */
   run(inputs: Array<{ branch: Branch; m: Matrix }>): Prediction {
+    const runner = this.runner ?? defaultRunner(tf.getBackend());
     const outs = tf.tidy(() => {
+      if (runner === 'graph') {
+        this.graph ??= new MsirGraph(this.model, this.config);
+        const g = this.graph.forward(this.graphBatch(inputs), false);
+        // Attention over the frames the branch really has (the graph's padding carries α = 0).
+        const att = inputs.map((i) => {
+          const a = g.attention[i.branch]!;
+          const step = i.branch === 'cr' ? crStride(this.config) : i.branch === 'lld' ? this.config.lld.timePool : this.config.w2v.timePool;
+          return a.slice([0, 0], [1, Math.floor(i.m.rows / step)]);
+        });
+        return [tf.sigmoid(g.logits), ...att].map((t) => t.dataSync() as Float32Array);
+      }
       const r = this.model.predict(inputs.map((i) => this.toTensor(i.branch, i.m)));
       return (Array.isArray(r) ? r : [r]).map((t) => t.dataSync() as Float32Array);
     });
