@@ -7,7 +7,7 @@ import { EMOTIONS, type Emotion } from '../model/emotions.ts';
 import { parseManifest } from '../model/manifest.ts';
 import type { EmotionPredictor, SslFeatures } from '../model/predictor.ts';
 import { DetectorError } from './errors.ts';
-import type { Detection, EmotionDecision, Wav2Vec2Options } from './types.ts';
+import type { Detection, EmotionDecision, ModelRunner, Wav2Vec2Options } from './types.ts';
 import { measureLevel } from '../audio/level.ts';
 import { audioForModel } from '../audio/normalise-level.ts';
 
@@ -20,6 +20,8 @@ interface Encoder {
 export interface EngineOptions {
   model: string;
   wav2vec2?: Wav2Vec2Options | false;
+  /** How MSIR networks run ('auto': the graph on CPU backends, the layers model on GPU backends). */
+  runner?: ModelRunner;
 }
 
 /** Shortest audio worth analysing: a few 25 ms frames. */
@@ -114,7 +116,7 @@ export class DetectionEngine {
     if (isUrl(opts.model)) await checkModelUrl(opts.model);
     let predictor: EmotionPredictor;
     try {
-      predictor = await loadPredictor(opts.model);
+      predictor = await loadPredictor(opts.model, opts.runner && opts.runner !== 'auto' ? { runner: opts.runner } : {});
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       const code =

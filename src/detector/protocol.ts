@@ -1,7 +1,7 @@
 // Messages between the Detector (main thread) and its worker. Audio always travels as transferred
 // ArrayBuffers (no copy).
 import type { SerializedError } from './errors.ts';
-import type { BackendPreference, Detection, DetectorInfo, LevelFrame, ListenMode, StreamStateEvent, Wav2Vec2Options } from './types.ts';
+import type { BackendPreference, Detection, DetectorInfo, LevelFrame, ListenMode, ModelRunner, StreamStateEvent, Wav2Vec2Options } from './types.ts';
 
 /** A listening session's parameters: what the main thread asks for and what the worker's session runs with. */
 export interface ListenRequest {
@@ -23,6 +23,7 @@ export type ToWorker =
       backend: BackendPreference;
       vad: 'auto' | 'silero' | 'energy';
       wasmThreads?: number;
+      runner?: ModelRunner;
     }
   | { type: 'detect'; id: number; audio: Float32Array; sampleRate: number }
   /** An encoded clip (WAV/FLAC bytes): decoded and resampled in the worker, exactly as loadAudio does. */
@@ -53,6 +54,8 @@ export type FromWorker =
   | { type: 'error'; id: number; error: SerializedError }
   // Listening session events (id = the listen request id).
   | { type: 'detection'; id: number; detection: Detection; latencyMs: number }
+  /** Utterance mode: the result of an utterance whose end the VAD has not confirmed yet (see stream.ts). */
+  | { type: 'provisional'; id: number; detection: Detection; latencyMs: number }
   | { type: 'level'; id: number; frames: LevelFrame[] }
   | { type: 'state'; id: number; event: StreamStateEvent }
   | { type: 'stream-error'; id: number; error: SerializedError };

@@ -1,5 +1,5 @@
-// DetectionStream: the event stream returned by Detector.listen. Events: 'detection', 'level', 'state',
-// 'error' (all CustomEvents). Handles the capture side's problems (device lost, context suspended,
+// DetectionStream: the event stream returned by Detector.listen. Events: 'detection', 'provisional',
+// 'level', 'state', 'error' (all CustomEvents). Handles the capture side's problems (device lost, context suspended,
 // tab hidden/shown) and forwards the worker's.
 import { startCapture, type Capture } from '../audio/capture/capture.ts';
 import { CaptureError } from '../audio/capture/errors.ts';
@@ -8,6 +8,13 @@ import type { Detection, LevelFrame, ListenOptions, StreamStateEvent } from './t
 
 export interface DetectionEventMap {
   detection: CustomEvent<Detection & { latencyMs: number }>;
+  /**
+   * Utterance mode: an utterance's result as soon as speech pauses (~100 ms of silence plus the compute),
+   * before the VAD's 480 ms hangover confirms the end. If the silence lasts, a 'detection' with the same
+   * start, end and numbers follows; if speech resumes, the utterance goes on and its later 'detection'
+   * (longer, different numbers) supersedes this one.
+   */
+  provisional: CustomEvent<Detection & { latencyMs: number }>;
   level: CustomEvent<LevelFrame[]>;
   state: CustomEvent<StreamStateEvent>;
   error: CustomEvent<DetectorError>;

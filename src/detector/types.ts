@@ -35,6 +35,10 @@ export interface Wav2Vec2Options {
   dtype?: 'auto' | 'fp32' | 'fp16' | 'q8';
 }
 
+/** How MSIR networks run: 'graph' = one JS recurrence per LSTM direction (fast on CPU backends),
+ *  'layers' = the exported tf.layers model (suits GPU backends); 'auto' picks by backend. */
+export type ModelRunner = 'auto' | 'graph' | 'layers';
+
 export interface DetectorOptions {
   /** URL of the model folder (holds manifest.json). Relative URLs resolve against the page. */
   model: string;
@@ -46,6 +50,8 @@ export interface DetectorOptions {
   wasmThreads?: number;
   /** Voice activity detector for utterance mode; 'auto' = Silero, energy gate if Silero cannot load. */
   vad?: 'auto' | 'silero' | 'energy';
+  /** How the network runs (default 'auto'); the outputs agree to float rounding either way. */
+  runner?: ModelRunner;
 }
 
 export interface DetectorInfo {
@@ -63,7 +69,7 @@ export type ListenMode = 'utterance' | 'continuous';
 
 export interface ListenOptions {
   mode: ListenMode;
-  /** Continuous mode window and hop in seconds (defaults 3 s / 0.8 s; hop must be ≤ window). */
+  /** Continuous mode window and hop in seconds (defaults 3 s / 0.4 s; hop must be ≤ window). */
   windowSec?: number;
   hopSec?: number;
   /** An AudioContext to reuse (the demo creates it inside the click handler). */

@@ -3,7 +3,7 @@
 // 'ensemble' (member model folders inside this one, each loaded by this same function).
 import { parseManifest, type ModelManifest } from './manifest.ts';
 import { childSource, loadModel, readJson } from './io.ts';
-import { MsirPredictor } from './msir-predictor.ts';
+import { MsirPredictor, type MsirRunner } from './msir-predictor.ts';
 import type { EmotionPredictor } from './predictor.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -18,18 +18,23 @@ export async function loadManifest(source: string): Promise<ModelManifest> {
   return parseManifest(json);
 }
 
-export async function loadPredictor(source: string): Promise<EmotionPredictor> {
+export interface LoadOptions {
+  /** How MSIR networks run (MsirRunner); default: the graph on CPU backends, the layers model on GPUs. */
+  runner?: MsirRunner;
+}
+
+export async function loadPredictor(source: string, opts: LoadOptions = {}): Promise<EmotionPredictor> {
   const manifest = await loadManifest(source);
-  if (manifest.arch === 'ensemble') return loadEnsemble(manifest, source);
+  if (manifest.arch === 'ensemble') return loadEnsemble(manifest, source, opts);
   if (manifest.arch === 'linear') {
     const { createLinearPredictor } = await import('./linear/index.ts');
     return createLinearPredictor(manifest, source);
   }
   const model = await loadModel(source, manifest.msir!.modelFile);
-  return new MsirPredictor(manifest, model);
+  return new MsirPredictor(manifest, model, opts.runner);
 }
 
-async function loadEnsemble(manifest: ModelManifest, source: string): Promise<EmotionPredictor> {
+async function loadEnsemble(manifest: ModelManifest, source: string, opts: LoadOptions): Promise<EmotionPredictor> {
   const { EnsemblePredictor } = await import('./ensemble-predictor.ts');
   const members: EmotionPredictor[] = [];
   try {
@@ -37,7 +42,7 @@ async function loadEnsemble(manifest: ModelManifest, source: string): Promise<Em
       const sub = await childSource(source, m.folder);
       let p: EmotionPredictor;
       try {
-        p = await loadPredictor(sub);
+        p = await loadPredictor(sub, opts);
       } catch (err) {
         throw new Error(`ensemble member ${m.folder}: ${err instanceof Error ? err.message : String(err)}`);
       }

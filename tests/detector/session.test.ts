@@ -95,11 +95,19 @@ function model2(cfg: ReturnType<typeof makeConfig>): ReturnType<typeof buildMsir
 }
 
 /** Feeds audio48k in 64 ms chunks through a real MessagePort, as the worklet does. */
-async function drive(mode: 'utterance' | 'continuous', pauseAtSec?: number, eng: DetectionEngine = engine): Promise<{ detections: Detection[]; states: string[]; session: ListenSession }> {
+async function drive(
+  mode: 'utterance' | 'continuous',
+  pauseAtSec?: number,
+  eng: DetectionEngine = engine,
+  /** Wall-clock ms to wait after each 64 ms chunk (0: as fast as possible, audio time outruns compute). */
+  chunkDelayMs = 0,
+): Promise<{ detections: Detection[]; states: string[]; session: ListenSession; events: Array<{ type: 'provisional' | 'detection'; detection: Detection }> }> {
   const channel = new MessageChannel();
   const detections: Detection[] = [];
   const states: string[] = [];
+  const events: Array<{ type: 'provisional' | 'detection'; detection: Detection }> = [];
   const post = (m: FromWorker): void => {
+    if (m.type === 'detection' || m.type === 'provisional') events.push({ type: m.type, detection: m.detection });
     if (m.type === 'detection') detections.push(m.detection);
     else if (m.type === 'state') states.push(m.event.state);
     else if (m.type === 'stream-error') throw new Error(m.error.message);
@@ -111,13 +119,14 @@ async function drive(mode: 'utterance' | 'continuous', pauseAtSec?: number, eng:
   for (let i = 0; i < audio48k.length; i += chunk) {
     if (pauseAtSec !== undefined && i >= pauseAtSec * 48000 && i < pauseAtSec * 48000 + chunk) session.setPaused(true);
     channel.port1.postMessage(audio48k.slice(i, i + chunk));
-    if ((i / chunk) % 8 === 0) await new Promise((r) => setTimeout(r, 0));
+    if (chunkDelayMs > 0) await new Promise((r) => setTimeout(r, chunkDelayMs));
+    else if ((i / chunk) % 8 === 0) await new Promise((r) => setTimeout(r, 0));
   }
   await new Promise((r) => setTimeout(r, 50));
   await session.stop();
   await vad?.dispose();
   channel.port1.close();
-  return { detections, states, session };
+  return { detections, states, session, events };
 }
 
 describe('ListenSession', () => {
@@ -132,6 +141,24 @@ describe('ListenSession', () => {
     });
     expect(states.filter((s) => s === 'speech')).toHaveLength(2);
     expect(states.at(-1)).toBe('stopped');
+  });
+
+  it('utterance mode: a provisional result comes as speech pauses, and the confirmed detection repeats it', async () => {
+    // Audio at 4× real time: the hangover (480 ms of audio) lasts 120 ms of wall time, enough for the
+    // tiny model's speculative run to finish first.
+    const { detections, events } = await drive('utterance', undefined, engine, 16);
+    expect(detections).toHaveLength(2);
+    const provisional = events.filter((e) => e.type === 'provisional');
+    expect(provisional.length).toBeGreaterThanOrEqual(1);
+    for (const p of provisional) {
+      const at = events.indexOf(p);
+      // Confirmed later: the next detection has the same span and the same numbers.
+      const confirmed = events.slice(at + 1).find((e) => e.type === 'detection');
+      expect(confirmed).toBeDefined();
+      expect(confirmed!.detection.start).toBe(p.detection.start);
+      expect(confirmed!.detection.end).toBe(p.detection.end);
+      expect(confirmed!.detection.emotions).toEqual(p.detection.emotions);
+    }
   });
 
   it('continuous mode: windows of ≤ 3 s every 0.8 s of audio', async () => {

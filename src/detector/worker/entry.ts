@@ -86,7 +86,7 @@ async function handle(msg: ToWorker): Promise<void> {
         'tfjs-backend-wasm-simd.wasm': tfjsWasmSimd,
         'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreaded,
       }, msg.wasmThreads);
-      engine = await DetectionEngine.create({ model: msg.model, wav2vec2: msg.wav2vec2 });
+      engine = await DetectionEngine.create({ model: msg.model, wav2vec2: msg.wav2vec2, ...(msg.runner ? { runner: msg.runner } : {}) });
       await warmUp(engine);
       const w = engine.wav2vec2Info;
       const info: DetectorInfo = {

@@ -163,7 +163,14 @@ export class ListenSession {
     const undo: Undo = { snapshot: null };
     const result = this.run(from, to, { undo });
     void result.finally(() => (this.specRunning = false));
-    this.spec = { from, to, result, undo };
+    const spec = { from, to, result, undo };
+    this.spec = spec;
+    // Shown at once: the hangover only decides whether more speech belongs to this utterance.
+    const audioEndAt = this.arrivalOf(to);
+    void result.then((detection) => {
+      if (!detection || this.closed || this.spec !== spec) return;
+      this.post({ type: 'provisional', id: this.opts.id, detection, latencyMs: performance.now() - audioEndAt });
+    });
   }
 
   /**

@@ -39,6 +39,10 @@ export interface DemoHandle {
   detector: Detector | null;
   /** receivedAt: performance.now() on the main thread when the detection arrived. */
   detections: Array<Detection & { latencyMs?: number; receivedAt: number }>;
+  /** Utterance mode: results shown as soon as speech paused, before the VAD confirmed the end. */
+  provisional: Array<Detection & { latencyMs: number; receivedAt: number }>;
+  /** performance.now() when the detector was ready (cold start: page load → first result possible). */
+  readyAt: number | null;
   /** The microphone stream while listening (tests simulate unplugging on its track). */
   media: MediaStream | null;
   errors: Array<{ code: string; message: string }>;
@@ -46,7 +50,7 @@ export interface DemoHandle {
   fileResult: Detection | null;
   ready: boolean;
 }
-const handle: DemoHandle = { detector: null, detections: [], media: null, errors: [], levelFrames: 0, fileResult: null, ready: false };
+const handle: DemoHandle = { detector: null, detections: [], provisional: [], media: null, errors: [], levelFrames: 0, fileResult: null, ready: false, readyAt: null };
 (window as unknown as { msirDemo: DemoHandle }).msirDemo = handle;
 
 function showMessage(text: string | null, kind: 'error' | 'info' = 'error', code?: string): void {
@@ -64,8 +68,10 @@ function reportError(err: unknown): void {
   showMessage(message, 'error', code);
 }
 
-function renderLatest(d: Detection, target: HTMLTableElement): void {
+function renderLatest(d: Detection, target: HTMLTableElement, provisional = false): void {
   target.replaceChildren();
+  // A provisional result (speech paused, end not yet confirmed) is shown dimmed until it is confirmed.
+  target.dataset['provisional'] = String(provisional);
   for (const e of EMOTIONS) {
     const tr = document.createElement('tr');
     const { probability, positive } = d.emotions[e];
@@ -84,14 +90,17 @@ async function boot(): Promise<void> {
   const backend = backendParam === 'webgpu' || backendParam === 'webgl' || backendParam === 'wasm' || backendParam === 'cpu' ? backendParam : 'auto';
   const threadsParam = Number(params.get('threads'));
   const wasmThreads = Number.isInteger(threadsParam) && threadsParam > 0 ? threadsParam : undefined;
+  // ?runner=layers|graph: how the network runs (benchmarks compare the two; default auto).
+  const runnerParam = params.get('runner');
+  const runner = runnerParam === 'graph' || runnerParam === 'layers' ? runnerParam : undefined;
   ui.status.textContent = `Loading the model ${choice.model}…`;
   let detector: Detector;
   try {
-    detector = await Detector.create({ model: choice.model, wav2vec2: choice.wav2vec2, backend, ...(wasmThreads ? { wasmThreads } : {}) });
+    detector = await Detector.create({ model: choice.model, wav2vec2: choice.wav2vec2, backend, ...(wasmThreads ? { wasmThreads } : {}), ...(runner ? { runner } : {}) });
   } catch (err) {
     if (choice.wav2vec2 && err instanceof DetectorError && err.code === 'wav2vec2-unavailable') {
       showMessage(`${err.message} Falling back to the default model (without wav2vec2).`, 'info', err.code);
-      detector = await Detector.create({ model: '/models/msir-default/', wav2vec2: false, backend, ...(wasmThreads ? { wasmThreads } : {}) });
+      detector = await Detector.create({ model: '/models/msir-default/', wav2vec2: false, backend, ...(wasmThreads ? { wasmThreads } : {}), ...(runner ? { runner } : {}) });
     } else throw err;
   }
   if (choice.fallback) showMessage(choice.fallback, 'info');
@@ -202,12 +211,18 @@ async function boot(): Promise<void> {
         renderLatest(d, ui.latest);
         readout(` · features ${d.timings.featuresMs.toFixed(0)} ms, model ${d.timings.modelMs.toFixed(0)} ms${d.timings.sslMs > 0.5 ? `, wav2vec2 ${d.timings.sslMs.toFixed(0)} ms` : ''}`);
       });
+      session.addEventListener('provisional', (ev) => {
+        const d = ev.detail;
+        handle.provisional.push({ ...d, receivedAt: performance.now() });
+        if (handle.provisional.length > 400) handle.provisional.splice(0, 100);
+        if (!d.signal.silent) renderLatest(d, ui.latest, true);
+      });
       session.addEventListener('error', (ev) => {
         reportError(ev.detail);
         if (ev.detail.code === 'audio-context-suspended') ui.resume.hidden = false;
         if (ev.detail.code === 'device-lost') void stopAll();
       });
-      ui.status.textContent = mode === 'utterance' ? 'Listening: speak a sentence, pause, and the result appears.' : 'Listening: results update about every 0.8 s.';
+      ui.status.textContent = mode === 'utterance' ? 'Listening: speak a sentence, pause, and the result appears.' : `Listening: results update about every ${session.options.hopSec} s.`;
     } catch (err) {
       reportError(err);
       await stopAll();
@@ -280,6 +295,7 @@ async function boot(): Promise<void> {
   ui.start.disabled = false;
   ui.status.textContent = 'Ready. Press Start and allow the microphone, or drop a clip below.';
   handle.ready = true;
+  handle.readyAt = performance.now();
 }
 
 boot().catch((err: unknown) => {

@@ -12,6 +12,8 @@ export interface WidgetSession {
 
 export interface ListenCallbacks {
   onDetection(d: WidgetDetection): void;
+  /** Utterance mode: the result as soon as speech pauses, before the end is confirmed (painted only). */
+  onProvisional?(d: WidgetDetection): void;
   onError(error: Error): void;
 }
 
@@ -40,6 +42,9 @@ export async function loadDetector(model: string, wav2vec2?: string): Promise<Wi
       let closed = false;
       listening.addEventListener('detection', (e) => {
         if (!closed) callbacks.onDetection(e.detail);
+      });
+      listening.addEventListener('provisional', (e) => {
+        if (!closed) callbacks.onProvisional?.(e.detail);
       });
       listening.addEventListener('error', (e) => {
         if (!closed) callbacks.onError(e.detail);

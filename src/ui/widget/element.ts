@@ -205,6 +205,8 @@ export class MsirDetectorElement extends HTMLElement {
     try {
       const session = await detector.listen(stream, mode, {
         onDetection: (d) => this.#onDetection(d),
+        // Painted at once; the 'detection' event waits for the confirmed result, so hosts count each utterance once.
+        onProvisional: (d) => this.#paint(d),
         onError: (e) => this.#fail('listen', e),
       });
       if (generation !== this.#generation) {
