@@ -1,7 +1,11 @@
 // `npm run bench:train`: ms per training step (forward + backward + Adam) of the default CPU model
 // (preset cpu, branches cr+lld) on a fixed batch of random inputs: 16 clips × 400 frames (4 s).
 // Prints the backend, median wall and CPU ms per step, and the per-clip cost.
+// --anchor: then runs bench/anchor/train_step.py (PyTorch, same config, batch and frames) in the same run
+// and prints the ratio (the goal: tfjs ≤ 2× PyTorch CPU). Needs python3 with torch; says so if missing.
+// The issue's reference size: -- --conv 32,64 --lstm 64 --time-pool 1 --lld-pool 1 --batch 32 --frames 300 --anchor
 import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../training/backend/index.ts';
 import { MsirGraph, initWeights } from '../src/model/graph.ts';
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     lstm: { type: 'string' },
     'time-pool': { type: 'string' },
     'lld-pool': { type: 'string' },
+    anchor: { type: 'boolean', default: false },
   },
 });
 const backend = await initBackend(values.backend as BackendChoice);
@@ -68,3 +73,16 @@ const [load1] = (await import('node:os')).loadavg();
 console.log(`backend ${backend}; preset ${values.preset} (conv ${cfg.cr.convFilters.join('/')}, LSTM ${cfg.cr.lstmUnits}, time pool cr ×${2 ** cfg.cr.convFilters.length * cfg.cr.timePool} lld ×${cfg.lld.timePool}), branches ${cfg.branches.join('+')}, batch ${B} × ${T} frames; ${steps} steps after 1 warm-up`);
 console.log(`ms/step: median wall ${median(wall).toFixed(0)} (min ${Math.min(...wall).toFixed(0)}), median CPU ${median(cpu).toFixed(0)}; per clip ${(median(wall) / B).toFixed(1)} ms wall`);
 console.log(`load average (1 min) ${load1!.toFixed(2)} on ${(await import('node:os')).availableParallelism()} cores`);
+
+if (values.anchor) {
+  const script = new URL('./anchor/train_step.py', import.meta.url).pathname;
+  const r = spawnSync('python3', [script, '--config', JSON.stringify(cfg), '--batch', String(B), '--frames', String(T), '--steps', String(steps)], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.log(`anchor: PyTorch step not measured (${(r.stderr || r.error?.message || 'python3 failed').trim().split('\n').at(-1)})`);
+  } else {
+    const a = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { torch: string; threads: number; medianWallMs: number; minWallMs: number; medianCpuMs: number };
+    const [load2] = (await import('node:os')).loadavg();
+    console.log(`anchor, same run: PyTorch ${a.torch} CPU (${a.threads} threads), same config/batch/frames, no masking: median wall ${a.medianWallMs.toFixed(0)} ms (min ${a.minWallMs.toFixed(0)}), CPU ${a.medianCpuMs.toFixed(0)} ms; load ${load2!.toFixed(2)}`);
+    console.log(`tfjs / PyTorch (median wall): ${(median(wall) / a.medianWallMs).toFixed(2)}× (goal ≤ 2×)`);
+  }
+}

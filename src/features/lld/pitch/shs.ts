@@ -141,17 +141,20 @@ export class ShsPitch {
     // Subharmonic summation: add each harmonic's spectrum shifted down by log2(h) octaves.
     // Per output bin, harmonics are added in openSMILE's order (h = 2, 3, …), so the float32
     // rounding sequence is the same as its shift-and-add loop.
+    // Harmonic-major (openSMILE's own loop order): contiguous reads, no per-bin bound test; each bin
+    // still adds its harmonics in order h = 2, 3, …, so the float32 results are unchanged.
     const ss = this.ss;
     const shifts = this.shifts;
     const weights = this.weights;
+    ss.set(spec);
+    for (let h = 0; h < N_HARMONICS - 1; h++) {
+      const s = shifts[h]!;
+      const w = weights[h]!;
+      const end = NMAG - s;
+      for (let j = 0; j < end; j++) ss[j] = Math.fround(ss[j]! + Math.fround(spec[j + s]! * w));
+    }
     for (let j = 0; j < NMAG; j++) {
-      let acc = spec[j]!;
-      for (let h = 0; h < N_HARMONICS - 1; h++) {
-        const k = j + shifts[h]!;
-        if (k >= NMAG) break; // shifts grow with h
-        acc = Math.fround(acc + Math.fround(spec[k]! * weights[h]!));
-      }
-      const v = Math.fround(acc / N_HARMONICS);
+      const v = Math.fround(ss[j]! / N_HARMONICS);
       ss[j] = v < 0 ? 0 : v;
     }
 
