@@ -28,6 +28,7 @@ const { values } = parseArgs({
     'time-pool': { type: 'string' },
     'lld-pool': { type: 'string' },
     anchor: { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
 const backend = await initBackend(values.backend as BackendChoice);
@@ -74,15 +75,26 @@ console.log(`backend ${backend}; preset ${values.preset} (conv ${cfg.cr.convFilt
 console.log(`ms/step: median wall ${median(wall).toFixed(0)} (min ${Math.min(...wall).toFixed(0)}), median CPU ${median(cpu).toFixed(0)}; per clip ${(median(wall) / B).toFixed(1)} ms wall`);
 console.log(`load average (1 min) ${load1!.toFixed(2)} on ${(await import('node:os')).availableParallelism()} cores`);
 
+type Anchor = { torch: string; threads: number; medianWallMs: number; minWallMs: number; medianCpuMs: number };
+let anchor: Anchor | null = null;
 if (values.anchor) {
   const script = new URL('./anchor/train_step.py', import.meta.url).pathname;
   const r = spawnSync('python3', [script, '--config', JSON.stringify(cfg), '--batch', String(B), '--frames', String(T), '--steps', String(steps)], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.log(`anchor: PyTorch step not measured (${(r.stderr || r.error?.message || 'python3 failed').trim().split('\n').at(-1)})`);
   } else {
-    const a = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { torch: string; threads: number; medianWallMs: number; minWallMs: number; medianCpuMs: number };
+    const a = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Anchor;
+    anchor = a;
     const [load2] = (await import('node:os')).loadavg();
     console.log(`anchor, same run: PyTorch ${a.torch} CPU (${a.threads} threads), same config/batch/frames, no masking: median wall ${a.medianWallMs.toFixed(0)} ms (min ${a.minWallMs.toFixed(0)}), CPU ${a.medianCpuMs.toFixed(0)} ms; load ${load2!.toFixed(2)}`);
     console.log(`tfjs / PyTorch (median wall): ${(median(wall) / a.medianWallMs).toFixed(2)}× (goal ≤ 2×)`);
   }
+}
+if (values.json) {
+  const { writeFile } = await import('node:fs/promises');
+  const args = process.argv.slice(2).filter((a, i, all) => a !== '--json' && all[i - 1] !== '--json');
+  await writeFile(
+    values.json,
+    JSON.stringify({ date: new Date().toISOString(), args, backend, config: cfg, batch: B, frames: T, steps, medianWallMs: median(wall), minWallMs: Math.min(...wall), medianCpuMs: median(cpu), loadavg: load1, anchor }, null, 2),
+  );
 }
