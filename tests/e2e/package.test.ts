@@ -180,7 +180,7 @@ describe('the packed package in a project of its own (examples/consumer)', () =>
       () =>
         new Promise<{ emotions: string[] }>((resolve, reject) => {
           const el = document.getElementById('widget')!;
-          el.addEventListener('error', (e) => reject(new Error((e as CustomEvent<{ message: string }>).detail.message)));
+          el.addEventListener('error', (e) => reject(new Error((e as unknown as CustomEvent<{ message: string }>).detail.message)));
           el.addEventListener('detection', (e) => resolve({ emotions: Object.keys((e as CustomEvent<{ emotions: object }>).detail.emotions) }));
         }),
     );
