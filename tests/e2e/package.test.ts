@@ -22,8 +22,17 @@ interface Ran {
   stderr: string;
 }
 
+/**
+ * The environment of a user's shell: under `npm test`, npm exports its own settings (npm_config_local_prefix
+ * = this repository, an empty allow-scripts, …) and the lifecycle's npm_package_* variables, which must not
+ * steer the consumer's npm. The cache stays: it is what the offline install reads.
+ */
+function shellEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) || k === 'npm_config_cache'));
+}
+
 /** Runs a command; on failure the error carries its output. */
-async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Ran> {
+async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = shellEnv()): Promise<Ran> {
   try {
     const { stdout, stderr } = await run(cmd, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
     return { stdout, stderr };
@@ -141,7 +150,7 @@ describe('the packed package in a project of its own (examples/consumer)', () =>
   });
 
   it('in Chromium: detect() on a real clip through the example page, and the widget on a microphone', async () => {
-    server = spawn(process.execPath, ['serve.mjs'], { cwd: app, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    server = spawn(process.execPath, ['serve.mjs'], { cwd: app, env: { ...shellEnv(), PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
     origin = await new Promise<string>((resolve, reject) => {
       server!.stdout!.on('data', (b: Buffer) => {
         const m = /http:\/\/127\.0\.0\.1:\d+/.exec(b.toString());
