@@ -1,6 +1,6 @@
-// Library-mode build of the <msir-detector> widget: one standalone ES module, dist/widget/msir-widget.js,
-// plus the chunks, worker and binaries it loads lazily on start(). `npm run build` runs this after the
-// app build.
+// Library-mode build of the package's browser code into dist/lib/: msir.js (the Detector API) and
+// msir-widget.js (defines <msir-detector>), plus the shared chunks, worker and binaries they load lazily.
+// `npm run build` runs this after the app build; `npm pack` runs it through `prepack`.
 import { defineConfig, type Plugin } from 'vite';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 /**
  * Library mode inlines every `?url` asset as base64, which would turn the wasm runtimes and the VAD
  * model (tens of MB) into JavaScript strings. Emit them as files instead and point at them relative to
- * the importing chunk (import.meta.url), so the widget works from whatever folder hosts dist/widget/.
+ * the importing chunk (import.meta.url), so the modules work from whatever folder hosts dist/lib/.
  */
 function emitBinaryUrls(): Plugin {
   const BINARY = /\.(wasm|onnx|mjs)\?url$/;
@@ -51,13 +51,16 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [emitBinaryUrls()] },
   build: {
     target: 'es2022',
-    outDir: 'dist/widget',
+    outDir: 'dist/lib',
     emptyOutDir: true,
     copyPublicDir: false,
     lib: {
-      entry: resolve(import.meta.dirname, 'src/ui/widget/index.ts'),
+      entry: {
+        msir: resolve(import.meta.dirname, 'src/detector/index.ts'),
+        'msir-widget': resolve(import.meta.dirname, 'src/ui/widget/index.ts'),
+      },
       formats: ['es'],
-      fileName: () => 'msir-widget.js',
+      fileName: (_format, name) => `${name}.js`,
     },
   },
 });

@@ -1,4 +1,4 @@
-// The library build of the widget (vite.widget.config.ts) used the way a third party would: one
+// The library build of the widget (vite.widget.config.ts, dist/lib/msir-widget.js) used the way a third party would: one
 // <script type="module"> on a plain page served by a bare static server (no Vite), with a fake
 // microphone. It must render, start, and emit detections, loading everything from that origin.
 import { execFileSync } from 'node:child_process';
@@ -75,7 +75,7 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('widget library build (dist/widget/msir-widget.js)', () => {
+describe('widget library build (dist/lib/msir-widget.js)', () => {
   it('is one small entry module; wasm binaries are files, not base64 inside JavaScript', () => {
     const entry = statSync(path.join(out, 'msir-widget.js')).size;
     expect(entry).toBeLessThan(50_000);
