@@ -317,9 +317,10 @@ describe('speaker normalisation in the browser', () => {
       const el = document.getElementById('widget') as HTMLElement & { stop(): void; resetSession(): Promise<void> };
       el.stop();
       el.setAttribute('model', model.slice(0, -1));
-      // Wait for the reset the attribute change started.
-      await new Promise((r) => setTimeout(r, 500));
     }, MODEL_URL);
+    // The reset the attribute change started lands once the worker has finished the stopped session's last
+    // run (seconds on a loaded machine, so no fixed sleep).
+    await page.waitForFunction(() => (document.getElementById('widget') as HTMLElement & { sessionSpeechSec: number | null }).sessionSpeechSec === 0, undefined, { timeout: 60_000 });
     expect((await read()).sec).toBe(0);
     // Disconnected: the detector and its statistics go; reconnected, nothing is adapted until it runs again.
     await page.evaluate(() => {
