@@ -9,7 +9,7 @@ import { FeatureExtractor, LLD_FRAME_SIZE, LOGMEL_FRAME_SIZE } from '../../../sr
 import { FRAME_60MS, frameCount } from '../../../src/features/framing.ts';
 import { logMelFrameCount } from '../../../src/features/logmel.ts';
 import type { Features } from '../../../src/features/types.ts';
-import { describeSignal, signalArb, synthesize, type SignalOptions, type SignalSpec } from '../signals.ts';
+import { describeSignal, signalArb, signalTimeLimitMs, synthesize, type SignalOptions, type SignalSpec } from '../signals.ts';
 import { expectedCode, invariant, type FuzzTarget } from '../target.ts';
 
 export const AUDIO_ERRORS = ['AudioError'] as const;
@@ -37,6 +37,7 @@ export function featuresTarget(opts: SignalOptions = {}): FuzzTarget<SignalSpec>
     what: 'random signals (0–30 s, 8–48 kHz, silence/DC/square/noise/denormals/NaN/Inf) → toMono16k → FeatureExtractor',
     arbitrary: signalArb(opts),
     describe: describeSignal,
+    timeLimitMs: signalTimeLimitMs,
     async run(spec) {
       const x = synthesize(spec);
       const copy = x.slice();
