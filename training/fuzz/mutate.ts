@@ -46,7 +46,7 @@ export function mutationArb(seeds: number, offsets: readonly number[] = [], maxM
 }
 
 export function applyMutations(src: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let b = src.slice();
+  let b: Uint8Array = src.slice();
   const pos = (f: number): number => Math.min(b.length, Math.floor(f * (b.length + 1)));
   for (const m of mutations) {
     switch (m.op) {

@@ -66,6 +66,8 @@ export interface RunOptions {
   seed: number;
   /** A case slower than this is a failure of kind 'slow' (default 2000 ms). */
   timeLimitMs?: number;
+  /** Called before every case (a watchdog names the case that hangs). */
+  onStart?: (index: number, description: string) => void;
   /** Called after every case (progress display, watchdog heartbeat). */
   onCase?: (index: number, description: string) => void;
 }
@@ -97,6 +99,7 @@ export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Pro
   // fast-check supplies the seeded, reproducible stream of inputs (and its biased edge cases).
   await fc.assert(
     fc.asyncProperty(target.arbitrary, async (input) => {
+      opts.onStart?.(index, target.describe(input));
       const t0 = performance.now();
       try {
         const outcome = await target.run(input);
