@@ -3,8 +3,10 @@
 // outcomes, failures and their distinct kinds, max and mean time per case; writes the figures and the
 // findings list to docs/experiments/fuzz.json (rendered into docs/experiments.md by experiments:doc).
 //   npm run fuzz -- [--cases N] [--seed S] [--targets a,b] [--out FILE] [--max-sec S]
+// With --targets, the other targets' figures already in FILE are kept (a rerun after a fix replaces
+// only what it ran).
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
@@ -97,15 +99,18 @@ async function main(): Promise<void> {
       return 'unknown';
     }
   })();
+  const previous = names.length < TARGET_NAMES.length && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as FuzzRun) : null;
+  const kept = (previous?.targets ?? []).filter((t) => !names.includes(t.target as TargetName));
+  const all = [...kept, ...reports].sort((a, b) => TARGET_NAMES.indexOf(a.target as TargetName) - TARGET_NAMES.indexOf(b.target as TargetName));
   const run: FuzzRun = {
     date: new Date().toISOString().slice(0, 10),
     commit,
-    command: `npm run fuzz -- --cases ${cases} --seed ${seed}${names.length < TARGET_NAMES.length ? ` --targets ${names.join(',')}` : ''}${maxSec !== 30 ? ` --max-sec ${maxSec}` : ''}`,
+    command: `npm run fuzz -- --cases ${cases} --seed ${seed}${maxSec !== 30 ? ` --max-sec ${maxSec}` : ''}${kept.length ? ` (then --targets ${names.join(',')} at ${commit})` : ''}`,
     machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
     casesPerTarget: cases,
     seed,
-    totalSec,
-    targets: reports,
+    totalSec: totalSec + (kept.length ? (previous?.totalSec ?? 0) : 0),
+    targets: all,
     findings: FINDINGS,
   };
   writeFileSync(out, `${JSON.stringify(run, null, 1)}\n`);
