@@ -64,6 +64,14 @@ async function main(): Promise<void> {
   const names = arg('targets', TARGET_NAMES.join(',')).split(',') as TargetName[];
   for (const n of names) if (!TARGET_NAMES.includes(n)) throw new Error(`unknown target ${n} (targets: ${TARGET_NAMES.join(', ')})`);
   if (!(cases > 0) || !Number.isInteger(seed)) throw new Error('--cases must be positive and --seed an integer');
+  // The code under test: taken now, before commits made while the recipe runs.
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
   await tf.setBackend('cpu'); // the linear member needs no tensors; keep tfjs quiet and deterministic
   const watchdog = startWatchdog(60);
   const reports: TargetReport[] = [];
@@ -92,13 +100,6 @@ async function main(): Promise<void> {
     console.log(`${r.target.padEnd(16)} ${String(r.cases).padStart(6)}  ${String(r.ok).padStart(6)}  ${String(expected).padStart(8)}  ${String(r.failures).padStart(8)}  ${String(r.kinds.length).padStart(5)}  ${String(r.maxMs).padStart(7)}  ${String(r.meanMs).padStart(7)}`);
   }
   console.log(`\nfound on the way: ${FINDINGS.length} (${FINDINGS.filter((f) => f.status === 'fixed').length} fixed with regression tests, ${FINDINGS.filter((f) => f.status === 'explained').length} explained)`);
-  const commit = (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    } catch {
-      return 'unknown';
-    }
-  })();
   const previous = names.length < TARGET_NAMES.length && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as FuzzRun) : null;
   const kept = (previous?.targets ?? []).filter((t) => !names.includes(t.target as TargetName));
   const all = [...kept, ...reports].sort((a, b) => TARGET_NAMES.indexOf(a.target as TargetName) - TARGET_NAMES.indexOf(b.target as TargetName));
