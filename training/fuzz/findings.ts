@@ -2,6 +2,7 @@
 // class), written into docs/experiments/fuzz.json by the recipe so the experiments document shows
 // found / fixed next to the figures of the final run.
 export interface Finding {
+  /** The fuzz target, or the e2e test, that found it. */
   target: string;
   /** What failed, as the target reported it. */
   failure: string;
@@ -37,6 +38,22 @@ export const FINDINGS: Finding[] = [
     seen: '1 of 2000 cases once the target scaled numbers deep in the manifest (found while checking what the first version of the target could reach: 0 of 3000 without that mutation)',
     fix: 'src/model/manifest.ts, src/features/speaker-norm.ts, src/features/normalise.ts: statistics must lie within ±1e12 (std in [1e-12, 1e12]; shipped models span 3e-6…6e6), frameStepSec must be 0.01; src/detector/engine.ts: a non-finite probability is a DetectorError (model-load-failed), never NaN',
     regression: 'tests/detector/corrupt-model.test.ts',
+    status: 'fixed',
+  },
+  {
+    target: 'widget (hostile-host e2e)',
+    failure: "document.createElement('msir-detector') threw NotSupportedError (\"The result must not have attributes\"): the element's constructor set data-state, so instances added by script (several widgets on one page) could not be created",
+    seen: 'every script-created instance',
+    fix: 'src/ui/widget/element.ts: data-state is reflected from connectedCallback on, not in the constructor',
+    regression: 'tests/e2e/widget-hostile.test.ts (three instances, one created by script)',
+    status: 'fixed',
+  },
+  {
+    target: 'widget (hostile-host e2e)',
+    failure: 'a microphone track stopped by page script fires no ended event, so the widget kept showing "Recording" while capturing silence',
+    seen: 'every time (deterministic)',
+    fix: "src/audio/capture/capture.ts: the track's readyState is checked every 0.5 s; an ended track is device-lost, shown as an alert, resources released, Start works again",
+    regression: 'tests/e2e/widget-hostile.test.ts (microphone track stopped by the host)',
     status: 'fixed',
   },
   {
