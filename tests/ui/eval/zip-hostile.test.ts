@@ -3,6 +3,7 @@
 // before inflating, and corrupt data came back as a different file. Each case here failed then.
 import { deflateSync, strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { buildDataset } from '../../../src/ui/eval/dataset.ts';
 import { MAX_ENTRY_BYTES, zipEntries, ZipError } from '../../../src/ui/eval/zip.ts';
 
 const CENTRAL = 0x02014b50;
@@ -81,5 +82,23 @@ describe('zip reader under hostile archives', () => {
       expect(Array.from(await files[0]!.read())).toEqual(Array.from(text));
       expect(Array.from(await files[1]!.read())).toEqual(Array.from(deflateSync(text)));
     }
+  });
+
+  it('turns an unreadable label file into an issue instead of losing the selection (shared and IEMOCAP layouts)', async () => {
+    const z = zipSync({ 'c/metadata.csv': text, 'c/a.wav': new Uint8Array([1, 2, 3]) }, { level: 0 });
+    const data = offsetsOf(z, LOCAL)[0]! + 30 + 'c/metadata.csv'.length + 40;
+    z[data] = z[data]! ^ 0x20;
+    const d = await buildDataset(zipEntries(z, 'set.zip/'));
+    expect(d.layout).toBe('shared');
+    expect(d.issues).toEqual([{ source: 'set.zip/c/metadata.csv', message: expect.stringMatching(/cannot read this label file: .*CRC-32/) }]);
+    expect(d.unmatchedAudio.map((f) => f.path)).toEqual(['set.zip/c/a.wav']);
+
+    const broken = { path: 'S/Session1/dialog/EmoEvaluation/Ses01F_impro01.txt', size: 10, read: () => Promise.reject(new ZipError('corrupt entry')) };
+    const good = { path: 'S/Session2/dialog/EmoEvaluation/Ses02F_impro01.txt', size: 10, read: async () => strToU8('[1.0 - 2.0]\tSes02F_impro01_F000\tang\t[2.0, 2.0, 2.0]') };
+    const wav = { path: 'S/Session2/sentences/wav/Ses02F_impro01/Ses02F_impro01_F000.wav', size: 3, read: async () => new Uint8Array(3) };
+    const i = await buildDataset([broken, good, wav]);
+    expect(i.layout).toBe('iemocap');
+    expect(i.items.map((it) => it.clip.label)).toEqual(['angry']);
+    expect(i.issues).toEqual([{ source: broken.path, message: 'cannot read this label file: corrupt entry' }]);
   });
 });
