@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const run: FuzzRun = {
     date: new Date().toISOString().slice(0, 10),
     commit,
-    command: `npm run fuzz -- --cases ${cases} --seed ${seed}${maxSec !== 30 ? ` --max-sec ${maxSec}` : ''}${kept.length ? ` (then --targets ${names.join(',')} at ${commit})` : ''}`,
+    command: [previous && kept.length ? `${previous.command}; ` : '', `npm run fuzz -- --cases ${cases} --seed ${seed}`, maxSec !== 30 ? ` --max-sec ${maxSec}` : '', names.length < TARGET_NAMES.length ? ` --targets ${names.join(',')}` : ''].join(''),
     machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
     casesPerTarget: cases,
     seed,
