@@ -218,6 +218,11 @@ export class DetectionEngine {
     for (const e of EMOTIONS) {
       const i = order.indexOf(e);
       const probability = i >= 0 ? prediction.probabilities[i]! : Number.NaN;
+      // Valid audio must never come out as NaN: that is a corrupt model, and saying so beats a silent
+      // "not detected" (NaN ≥ threshold is false).
+      if (i >= 0 && !(probability >= 0 && probability <= 1)) {
+        throw new DetectorError('model-load-failed', `The model produced ${probability} as the probability of ${e}: its manifest or weights are corrupt.`);
+      }
       emotions[e] = { probability, positive: i >= 0 && probability >= thresholds[i]! };
     }
     return {

@@ -2,6 +2,23 @@
 // model manifest (`NormalisationStats`).
 import type { NormalisationStats } from '../model/manifest.ts';
 
+/**
+ * Largest |mean| and std, and smallest std, a statistic may hold. The shipped models span |mean| ≤ 6e6
+ * and std 3e-6 … 6e6; finite values far beyond (a corrupt 1e308) overflow the z-scores to ±Infinity
+ * and the probabilities to NaN (found by the manifest fuzz target), so manifests are refused with them.
+ */
+export const MAX_STAT = 1e12;
+export const MIN_STAT_STD = 1e-12;
+
+/** Every mean within ±MAX_STAT, every std in [MIN_STAT_STD, MAX_STAT]; the message names the first offender. */
+export function statsRangeProblem(mean: readonly number[], std: readonly number[]): string | null {
+  const m = mean.findIndex((x) => !(Math.abs(x) <= MAX_STAT));
+  if (m >= 0) return `mean[${m}] = ${mean[m]} is beyond ±${MAX_STAT}`;
+  const s = std.findIndex((x) => !(x >= MIN_STAT_STD && x <= MAX_STAT));
+  if (s >= 0) return `std[${s}] = ${std[s]} is outside [${MIN_STAT_STD}, ${MAX_STAT}]`;
+  return null;
+}
+
 /** Columns whose std falls below this are only centred (std stored as 1), so constants never blow up. */
 export const DEFAULT_MIN_STD = 1e-6;
 

@@ -11,7 +11,7 @@
 // worth `priorFrames` frames: with little speech so far the normalisation is close to global, and it
 // becomes the speaker's own as speech accumulates. Training applies the very same blend.
 import type { NormalisationStats } from '../model/manifest.ts';
-import { Normaliser } from './normalise.ts';
+import { Normaliser, statsRangeProblem } from './normalise.ts';
 import { LLD_DIMS, LOGMEL_BANDS, LOGMEL_CHANNELS, type Features } from './types.ts';
 
 /** The manifest's record of how a model's features were speaker-normalised (manifest.speakerNormalisation). */
@@ -243,6 +243,8 @@ export function checkSpec(spec: unknown): asserts spec is SpeakerNormSpec {
     const ok = st && Array.isArray(st.mean) && Array.isArray(st.std) && st.mean.length === dims && st.std.length === dims &&
       st.mean.every((v) => typeof v === 'number' && Number.isFinite(v)) && st.std.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0);
     if (!ok) bad(`prior.${name} must hold ${dims} finite means and positive stds`);
+    const range = statsRangeProblem(st.mean, st.std);
+    if (range) bad(`prior.${name}: ${range}`);
   }
 }
 

@@ -1,6 +1,7 @@
 // Model manifest (public/models/<name>/manifest.json): the only thing besides weights a detector needs.
 // Type, and parseManifest: validation with a clear message for every problem.
 import { isLevelDb } from '../audio/normalise-level.ts';
+import { statsRangeProblem } from '../features/normalise.ts';
 import { checkSpec, type SpeakerNormSpec } from '../features/speaker-norm.ts';
 import { EMOTIONS, type Emotion } from './emotions.ts';
 import type { MsirConfig } from './presets.ts';
@@ -56,6 +57,8 @@ export interface EnsembleMember {
 }
 
 export const MANIFEST_FORMAT_VERSION = 1;
+/** Frame step of every feature stream (src/features/framing.ts: 160 samples at 16 kHz). */
+export const FRAME_STEP_SEC = 0.01;
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -77,6 +80,8 @@ function checkStats(name: string, s: unknown, dims?: number): void {
   need(isNumArray(s.mean) && isNumArray(s.std), `normalisation.${name}.mean and .std must be arrays of finite numbers`);
   need(s.mean.length === s.std.length && s.mean.length > 0, `normalisation.${name}: mean (${s.mean.length}) and std (${s.std.length}) lengths differ or are empty`);
   need(s.std.every((x) => x > 0), `normalisation.${name}.std must be positive`);
+  const range = statsRangeProblem(s.mean, s.std);
+  need(range === null, `normalisation.${name}: ${range}`);
   if (dims !== undefined) need(s.mean.length === dims, `normalisation.${name} has ${s.mean.length} columns, expected ${dims}`);
 }
 
@@ -98,7 +103,8 @@ export function parseManifest(json: unknown): ModelManifest {
   need(isObj(m.features), 'features must be an object');
   const f = m.features;
   need(f.sampleRate === 16000, `features.sampleRate must be 16000, got ${JSON.stringify(f.sampleRate)}`);
-  need(typeof f.frameStepSec === 'number' && f.frameStepSec > 0, 'features.frameStepSec must be a positive number');
+  // The extractor has one frame step; another value would only rescale slopes and durations wrongly.
+  need(f.frameStepSec === FRAME_STEP_SEC, `features.frameStepSec must be ${FRAME_STEP_SEC} (the extractor's 10 ms frames), got ${JSON.stringify(f.frameStepSec)}`);
   need(typeof f.logmelBands === 'number' && typeof f.lldCount === 'number', 'features.logmelBands and features.lldCount must be numbers');
   need(f.levelDb === undefined || isLevelDb(f.levelDb), 'features.levelDb must be a number of dBFS in [-60, 0]');
   need(f.maxFrames === undefined || (Number.isInteger(f.maxFrames) && (f.maxFrames as number) > 0), 'features.maxFrames must be a positive integer');

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatProtocol, type ProtocolResult } from '../commands/protocol.ts';
+import { fuzzSection } from './experiments-doc/fuzz.ts';
 
 const DIR = 'docs/experiments';
 const OUT = 'docs/experiments.md';
@@ -70,6 +71,7 @@ function main(): number {
     '## Full tables',
     '',
     ...detailed.flatMap((r) => [`### ${r.name}`, '', `Reproduce: \`${r.reproduce ?? `msir protocol --recipe ${r.recipe}`}\` (${r.date.slice(0, 10)})`, '', formatProtocol(r), '']),
+    fuzzSection(DIR),
   ].join('\n');
   if (process.argv.includes('--check')) {
     const now = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';

@@ -62,10 +62,17 @@ export async function startCapture(stream: MediaStream, opts: CaptureOptions = {
   let stopped = false;
   // Our own suspend (hidden tab) is not a problem to report.
   let suspendedByUs = false;
+  let lost = false;
   const onEnded = (): void => {
-    if (stopped) return;
+    if (stopped || lost) return;
+    lost = true;
     opts.onProblem?.(new CaptureError('device-lost', 'The microphone was disconnected. Plug it back in (or pick another), then press Start again.'));
   };
+  // A track stopped by page script ends without an 'ended' event (Media Capture spec): look for it,
+  // or a host that stops the tracks would leave us "recording" silence.
+  const watch = setInterval(() => {
+    if (track.readyState === 'ended') onEnded();
+  }, 500);
   const onState = (): void => {
     if (stopped || suspendedByUs || context.state === 'running') return;
     opts.onProblem?.(new CaptureError('audio-context-suspended', 'Audio was suspended by the browser. Click Resume (or Start) to continue.'));
@@ -88,6 +95,7 @@ export async function startCapture(stream: MediaStream, opts: CaptureOptions = {
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(watch);
       track.removeEventListener('ended', onEnded);
       context.removeEventListener('statechange', onState);
       node.port.postMessage({ type: 'stop' });

@@ -101,11 +101,27 @@ export async function buildDataset(files: LocalFile[]): Promise<Dataset> {
   };
 }
 
+/** A label file's text, or an issue naming it when it cannot be read (e.g. a corrupt zip entry):
+ *  one unreadable label file must not lose the rest of the selection. */
+async function readLabelText(file: LocalFile, issues: CorpusIssue[]): Promise<string | null> {
+  try {
+    return await readText(file);
+  } catch (error) {
+    issues.push({ source: file.path, message: `cannot read this label file: ${error instanceof Error ? error.message : String(error)}` });
+    return null;
+  }
+}
+
 async function buildIemocap(files: LocalFile[], labelFiles: LocalFile[]): Promise<Dataset> {
-  const texts = await Promise.all(labelFiles.map(async (f) => ({ source: f.path, text: await readText(f) })));
+  const readIssues: CorpusIssue[] = [];
+  const texts: Array<{ source: string; text: string }> = [];
+  for (const f of labelFiles) {
+    const text = await readLabelText(f, readIssues);
+    if (text !== null) texts.push({ source: f.path, text });
+  }
   // All sessions and all emotions: the page filters sessions itself and lists non-4-class clips.
   const parsed = parseIemocap(texts, { includeUnlabelled: true });
-  const issues = [...parsed.issues];
+  const issues = [...readIssues, ...parsed.issues];
   // Utterance ids are unique across IEMOCAP, so match by file stem: works for the release tree, a
   // re-rooted copy, and loose files alike.
   const audioByStem = new Map<string, LocalFile>();
@@ -161,13 +177,16 @@ async function buildShared(files: LocalFile[], metadata: LocalFile): Promise<Dat
   const name = root ? root.slice(0, -1).split('/').pop() || 'corpus' : 'corpus';
   let clips: Clip[] = [];
   const issues: CorpusIssue[] = [];
-  try {
-    const parsed = parseSharedMetadata(await readText(metadata), { name, source: metadata.path });
-    clips = parsed.clips;
-    issues.push(...parsed.issues);
-  } catch (error) {
-    if (!(error instanceof CorpusError)) throw error;
-    issues.push({ source: metadata.path, message: error.message });
+  const text = await readLabelText(metadata, issues);
+  if (text !== null) {
+    try {
+      const parsed = parseSharedMetadata(text, { name, source: metadata.path });
+      clips = parsed.clips;
+      issues.push(...parsed.issues);
+    } catch (error) {
+      if (!(error instanceof CorpusError)) throw error;
+      issues.push({ source: metadata.path, message: error.message });
+    }
   }
   const byPath = new Map<string, LocalFile>();
   for (const f of files) if (isAudioPath(f.path)) byPath.set(f.path, f);

@@ -1,7 +1,7 @@
 // Turning what the user hands the page (file inputs, a dropped folder, a directory picker) into
 // LocalFiles. Files are read only when needed; zips are expanded into their entries.
 import type { LocalFile } from './dataset.ts';
-import { isZipPath, zipEntries } from './zip.ts';
+import { isZipPath, MAX_ENTRY_BYTES, zipEntries } from './zip.ts';
 
 /** A file the page could not open (e.g. a corrupt zip): reported, the rest goes on. */
 export interface SourceProblem {
@@ -14,8 +14,21 @@ export interface Collected {
   problems: SourceProblem[];
 }
 
+/** Largest file read into the page: a clip or label file (as for zip entries), and a whole zip. Beyond
+ *  these the read would exhaust the tab's memory; the file is reported instead of crashing the page. */
+export const MAX_FILE_BYTES = MAX_ENTRY_BYTES;
+export const MAX_ZIP_BYTES = 2 * 2 ** 30;
+
 function fromFile(file: File, path: string): LocalFile {
-  return { path, size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) };
+  const limit = isZipPath(path) ? MAX_ZIP_BYTES : MAX_FILE_BYTES;
+  return {
+    path,
+    size: file.size,
+    read: async () => {
+      if (file.size > limit) throw new Error(`${path} is ${(file.size / 2 ** 30).toFixed(1)} GiB; files over ${limit / 2 ** 20} MiB are not read into the page`);
+      return new Uint8Array(await file.arrayBuffer());
+    },
+  };
 }
 
 /** Expand zips in place; a zip that cannot be read becomes a problem, not an exception. */

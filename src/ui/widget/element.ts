@@ -80,11 +80,14 @@ export class MsirDetectorElement extends HTMLElement {
     this.#adapt.append(this.#adaptText, reset);
     panel.append(bar, this.#list, this.#message, this.#adapt);
     this.#root.append(style, panel);
-    this.#renderState();
+    // No host attribute yet: a constructor that adds one makes document.createElement('msir-detector')
+    // throw ("The result must not have attributes"), found by the hostile-host e2e test.
+    this.#renderState(false);
   }
 
   connectedCallback(): void {
     this.#renderRows();
+    this.#renderState();
   }
 
   disconnectedCallback(): void {
@@ -289,7 +292,7 @@ export class MsirDetectorElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent<WidgetState>('state', { detail: state }));
   }
 
-  #renderState(): void {
+  #renderState(reflect = true): void {
     const active = this.#state === 'listening' || this.#state === 'starting';
     this.#button.textContent = active ? 'Stop' : 'Start';
     this.#button.setAttribute('aria-pressed', String(active));
@@ -297,7 +300,7 @@ export class MsirDetectorElement extends HTMLElement {
     this.#rec.classList.toggle('on', this.#state === 'listening');
     this.#recText.textContent =
       this.#state === 'listening' ? 'Recording' : this.#state === 'starting' ? 'Starting…' : 'Not recording';
-    this.setAttribute('data-state', this.#state);
+    if (reflect) this.setAttribute('data-state', this.#state);
   }
 
   #renderRows(): void {
