@@ -70,6 +70,13 @@ describe('fuzz harness', () => {
     expect(Array.from(applyMutations(src, [{ op: 'field', offset: 4, width: 4, value: 0xfffffffe, bigEndian: false }]).subarray(4, 8))).toEqual([0xfe, 0xff, 0xff, 0xff]);
   });
 
+  it('never changes the seed, even a Node Buffer (whose slice() is a view)', () => {
+    const seed = Buffer.from(new Uint8Array(64).map((_, i) => i));
+    const copy = Uint8Array.from(seed);
+    for (const m of fc.sample(mutationArb(1, [4]), { seed: 9, numRuns: 50 })) applyMutations(seed, m.mutations);
+    expect(Array.from(seed)).toEqual(Array.from(copy));
+  });
+
   it('signals cover the edges: empty, NaN, DC, full-scale square, rates 8–48 kHz', () => {
     const specs = fc.sample(signalArb({ maxSec: 2 }), { seed: 5, numRuns: 500 });
     expect(specs.some((s) => s.samples === 0)).toBe(true);
