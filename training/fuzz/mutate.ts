@@ -46,7 +46,9 @@ export function mutationArb(seeds: number, offsets: readonly number[] = [], maxM
 }
 
 export function applyMutations(src: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let b: Uint8Array = src.slice();
+  // A copy in every case: Node's Buffer.slice() is a view, and mutating it changed the seed files
+  // themselves (the FLAC seeds, read with readFileSync), so mutations piled up from case to case.
+  let b: Uint8Array = new Uint8Array(src);
   const pos = (f: number): number => Math.min(b.length, Math.floor(f * (b.length + 1)));
   for (const m of mutations) {
     switch (m.op) {

@@ -73,7 +73,7 @@ const SOX_VARIANTS: Array<{ name: string; args: string[] }> = [
 
 export function flacSeeds(): Seed[] {
   const seeds: Seed[] = [];
-  const raw = readFileSync(EMODB_CLIPS[1]!);
+  const raw = new Uint8Array(readFileSync(EMODB_CLIPS[1]!)); // plain bytes, not a pooled Buffer view
   seeds.push({ name: 'flac corpus file (EmoDB, whole)', bytes: raw, offsets: flacOffsets(raw) });
   const dir = mkdtempSync(path.join(tmpdir(), 'msir-fuzz-flac-'));
   try {
@@ -82,7 +82,7 @@ export function flacSeeds(): Seed[] {
       // Output options (-b, -C) go before the output file, effects after it; trim keeps ~1.2 s.
       const [opts, effects] = splitSoxArgs(v.args);
       execFileSync('sox', [RAVDESS_CLIP, ...opts, out, 'trim', '0.5', '1.2', ...effects], { stdio: 'ignore' });
-      const bytes = readFileSync(out);
+      const bytes = new Uint8Array(readFileSync(out));
       seeds.push({ name: v.name, bytes, offsets: flacOffsets(bytes) });
     });
   } finally {

@@ -60,8 +60,10 @@ export interface TargetReport {
   maxMs: number;
   meanMs: number;
   /** CPU time of the process per case: what the time bound is checked against. */
-  maxCpuMs: number;
+  maxCpuMs?: number;
   seed: number;
+  /** How these figures were obtained when not by one plain run of the current harness. */
+  note?: string;
 }
 
 export interface RunOptions {

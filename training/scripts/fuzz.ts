@@ -73,9 +73,30 @@ async function main(): Promise<void> {
     }
   })();
   await tf.setBackend('cpu'); // the linear member needs no tensors; keep tfjs quiet and deterministic
+  // A --targets run adds to (or replaces in) the figures already in `out`; they are read once, here.
+  const previous = names.length < TARGET_NAMES.length && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as FuzzRun) : null;
+  const kept = (previous?.targets ?? []).filter((t) => !names.includes(t.target as TargetName));
   const watchdog = startWatchdog(60);
   const reports: TargetReport[] = [];
   const t0 = performance.now();
+  /** Written after every target, so a run cut short keeps what it finished. */
+  const write = (): number => {
+    const totalSec = Math.round((performance.now() - t0) / 1000);
+    const all = [...kept, ...reports].sort((a, b) => TARGET_NAMES.indexOf(a.target as TargetName) - TARGET_NAMES.indexOf(b.target as TargetName));
+    const run: FuzzRun = {
+      date: new Date().toISOString().slice(0, 10),
+      commit,
+      command: [previous && kept.length ? `${previous.command}; ` : '', `npm run fuzz -- --cases ${cases} --seed ${seed}`, maxSec !== 30 ? ` --max-sec ${maxSec}` : '', names.length < TARGET_NAMES.length ? ` --targets ${names.join(',')}` : ''].join(''),
+      machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+      casesPerTarget: cases,
+      seed,
+      totalSec: totalSec + (kept.length ? (previous?.totalSec ?? 0) : 0),
+      targets: all,
+      findings: FINDINGS,
+    };
+    writeFileSync(out, `${JSON.stringify(run, null, 1)}\n`);
+    return totalSec;
+  };
   for (const name of names) {
     const target = await buildTarget(name, { maxSec });
     const tt = performance.now();
@@ -90,31 +111,17 @@ async function main(): Promise<void> {
     });
     await target.dispose?.();
     reports.push(report);
+    write();
     console.log(`${formatReport(report)}\n  (${((performance.now() - tt) / 1000).toFixed(0)} s)`);
   }
   watchdog.stop();
-  const totalSec = Math.round((performance.now() - t0) / 1000);
-  console.log('\ntarget           cases   ok      expected  failures  kinds  max ms   mean ms');
+  const totalSec = write();
+  console.log('\ntarget           cases   ok      expected  failures  kinds  max ms CPU  max ms wall  mean ms wall');
   for (const r of reports) {
     const expected = Object.values(r.expected).reduce((a, b) => a + b, 0);
-    console.log(`${r.target.padEnd(16)} ${String(r.cases).padStart(6)}  ${String(r.ok).padStart(6)}  ${String(expected).padStart(8)}  ${String(r.failures).padStart(8)}  ${String(r.kinds.length).padStart(5)}  ${String(r.maxMs).padStart(7)}  ${String(r.meanMs).padStart(7)}`);
+    console.log(`${r.target.padEnd(16)} ${String(r.cases).padStart(6)}  ${String(r.ok).padStart(6)}  ${String(expected).padStart(8)}  ${String(r.failures).padStart(8)}  ${String(r.kinds.length).padStart(5)}  ${String(r.maxCpuMs).padStart(10)}  ${String(r.maxMs).padStart(11)}  ${String(r.meanMs).padStart(12)}`);
   }
   console.log(`\nfound on the way: ${FINDINGS.length} (${FINDINGS.filter((f) => f.status === 'fixed').length} fixed with regression tests, ${FINDINGS.filter((f) => f.status === 'explained').length} explained)`);
-  const previous = names.length < TARGET_NAMES.length && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as FuzzRun) : null;
-  const kept = (previous?.targets ?? []).filter((t) => !names.includes(t.target as TargetName));
-  const all = [...kept, ...reports].sort((a, b) => TARGET_NAMES.indexOf(a.target as TargetName) - TARGET_NAMES.indexOf(b.target as TargetName));
-  const run: FuzzRun = {
-    date: new Date().toISOString().slice(0, 10),
-    commit,
-    command: [previous && kept.length ? `${previous.command}; ` : '', `npm run fuzz -- --cases ${cases} --seed ${seed}`, maxSec !== 30 ? ` --max-sec ${maxSec}` : '', names.length < TARGET_NAMES.length ? ` --targets ${names.join(',')}` : ''].join(''),
-    machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
-    casesPerTarget: cases,
-    seed,
-    totalSec: totalSec + (kept.length ? (previous?.totalSec ?? 0) : 0),
-    targets: all,
-    findings: FINDINGS,
-  };
-  writeFileSync(out, `${JSON.stringify(run, null, 1)}\n`);
   console.log(`wrote ${out} (${totalSec} s)`);
   const failed = reports.reduce((n, r) => n + r.failures, 0);
   process.exitCode = failed > 0 ? 1 : 0;

@@ -152,7 +152,7 @@ function readEntry(bytes: Uint8Array, e: DirEntry, label: string): Uint8Array {
   if (data + e.compressedSize > bytes.length) fail(`data (${e.compressedSize} bytes at ${data}) runs past the end of the archive`);
   const packed = bytes.subarray(data, data + e.compressedSize);
   let out: Uint8Array;
-  if (e.method === 0) out = packed.slice();
+  if (e.method === 0) out = new Uint8Array(packed); // a copy (a Node Buffer's slice() would be a view)
   else {
     out = new Uint8Array(e.size);
     let filled = 0;

@@ -35,6 +35,7 @@ export function fuzzSection(dir: string): string {
   }
   const failing = run.targets.filter((t) => t.failures > 0);
   lines.push('');
+  for (const t of run.targets) if (t.note) lines.push(`Note on ${t.target}: ${t.note}`, '');
   if (failing.length === 0) lines.push(`No failures in ${run.targets.reduce((n, t) => n + t.cases, 0)} cases.`);
   for (const t of failing) {
     lines.push(`Failures of ${t.target}:`, '');
