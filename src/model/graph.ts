@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Branch } from './manifest.ts';
 import { attend } from './layers/attention.ts';
-import { lstmSequence } from './lstm.ts';
+import { lstmInfer, lstmSequence } from './lstm.ts';
 import { conv2dSame, linearNd, maskedBatchNorm, maxPoolValid } from './ops.ts';
 import { layerNames } from './msir.ts';
 import type { MsirConfig } from './presets.ts';
@@ -55,10 +55,12 @@ export class MsirGraph {
     return this.model.getLayer(layer).weights.map((w) => w.read()) as unknown as T;
   }
 
-  private bilstm(x: tf.Tensor3D, lengths: number[], layer: string, merge: 'concat' | 'sum'): tf.Tensor3D {
+  private bilstm(x: tf.Tensor3D, lengths: number[], layer: string, merge: 'concat' | 'sum', training: boolean): tf.Tensor3D {
     const [wf, uf, bf, wb, ub, bb] = this.vars<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>(layer);
-    const fwd = lstmSequence(tf.add(linearNd(x, wf), bf) as tf.Tensor3D, uf, lengths, false);
-    const bwd = lstmSequence(tf.add(linearNd(x, wb), bb) as tf.Tensor3D, ub, lengths, true);
+    // Training needs the float32-exact recurrence with its backward pass; inference the lean one.
+    const run = training ? lstmSequence : lstmInfer;
+    const fwd = run(tf.add(linearNd(x, wf), bf) as tf.Tensor3D, uf, lengths, false);
+    const bwd = run(tf.add(linearNd(x, wb), bb) as tf.Tensor3D, ub, lengths, true);
     return merge === 'concat' ? tf.concat([fwd, bwd], 2) : tf.add(fwd, bwd);
   }
 
@@ -116,7 +118,7 @@ export class MsirGraph {
         const [B, T, F, C] = x.shape;
         const [wd, bd] = this.vars<[tf.Tensor2D, tf.Tensor1D]>(layerNames.crDense);
         let seq = tf.leakyRelu(tf.add(linearNd(x.reshape([B, T, F * C]), wd), bd), cfg.leakyAlpha) as tf.Tensor3D;
-        seq = this.bilstm(seq, lengths, layerNames.bilstm('cr'), 'concat');
+        seq = this.bilstm(seq, lengths, layerNames.bilstm('cr'), 'concat', training);
         const [aw] = this.vars<[tf.Tensor2D]>(layerNames.attention('cr'));
         const { out, alpha } = attend(seq, aw, maskTensor(lengths, T));
         pooled.push(out);
@@ -130,7 +132,7 @@ export class MsirGraph {
         if (T0 % p !== 0) throw new Error(`${branch} batch length ${T0} is not a multiple of ${p}`);
         const x = p > 1 ? (tf.mean(x0.reshape([B, T0 / p, p, D]), 2) as tf.Tensor3D) : x0;
         const lengths = l0.map((l) => Math.floor(l / p));
-        const seq = this.bilstm(x, lengths, layerNames.bilstm(branch), 'sum');
+        const seq = this.bilstm(x, lengths, layerNames.bilstm(branch), 'sum', training);
         const [aw] = this.vars<[tf.Tensor2D]>(layerNames.attention(branch));
         const { out, alpha } = attend(seq, aw, maskTensor(lengths, T0 / p));
         pooled.push(out);
