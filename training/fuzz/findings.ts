@@ -80,4 +80,12 @@ export const FINDINGS: Finding[] = [
     regression: 'tests/fuzz/harness.test.ts (a CPU-busy case is flagged, a sleeping one is not)',
     status: 'explained',
   },
+  {
+    target: 'gain-invariance',
+    failure: '7 of 10,000 cases (final run): jitterLocal_sma and jitterDDP_sma (and their Δ, Δ²; sometimes logHNR) up to 9 z apart between x and g·x, all on exactly periodic square waves',
+    seen: 'final run (seed 19); the four square-wave cases re-examined had level-normalised signals equal to 1e-7 relative (float rounding), and differences only in those columns',
+    fix: 'none in src: the same ill-conditioning as logHNR (period perturbation of an exactly periodic wave is rounding noise). Not yet done: exclude the two jitter columns from the tolerance as logHNR is, and rerun the target',
+    regression: 'none yet (property to be narrowed)',
+    status: 'explained',
+  },
 ];
