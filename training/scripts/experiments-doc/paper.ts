@@ -207,7 +207,7 @@ export function zetaSvg(result: PaperResult): string {
   const sw = zetaSweep(result);
   const W = 640;
   const H = 380;
-  const m = { l: 56, r: 130, t: 40, b: 48 };
+  const m = { l: 56, r: 130, t: 48, b: 48 };
   const head = `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">\n<rect width="${W}" height="${H}" fill="#ffffff"/>\n`;
   if (!sw) return `${head}<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no ζ sweep in this run</text>\n</svg>\n`;
   const series: Array<{ key: Emotion | 'mean'; pts: Array<{ zeta: number; mean: number | null; sd: number | null }> }> = EMOTIONS.map((e) => ({
@@ -222,17 +222,19 @@ export function zetaSvg(result: PaperResult): string {
   let lo = ys.length ? Math.floor(Math.min(...ys) / 5) * 5 : 0;
   let hi = ys.length ? Math.ceil(Math.max(...ys) / 5) * 5 : 100;
   if (hi - lo < 10) hi = lo + 10;
-  lo = Math.max(0, lo);
-  hi = Math.min(100, Math.max(hi, lo + 5));
+  const step = hi - lo > 30 ? 10 : 5;
+  lo = Math.max(0, Math.floor(lo / step) * step);
+  hi = Math.min(100, Math.max(Math.ceil(hi / step) * step, lo + step));
   const lz = sw.zetas.map((z) => Math.log2(z));
   const [zmin, zmax] = [Math.min(...lz), Math.max(...lz)];
-  const px = (z: number): number => m.l + (zmax > zmin ? ((Math.log2(z) - zmin) / (zmax - zmin)) * (W - m.l - m.r) : (W - m.l - m.r) / 2);
+  const pad = 24;
+  const px = (z: number): number => m.l + pad + (zmax > zmin ? ((Math.log2(z) - zmin) / (zmax - zmin)) * (W - m.l - m.r - 2 * pad) : (W - m.l - m.r - 2 * pad) / 2);
   const py = (y: number): number => H - m.b - ((y - lo) / (hi - lo)) * (H - m.t - m.b);
   const parts: string[] = [head];
-  parts.push(`<text x="${m.l}" y="20" font-size="14">ζ sweep (${esc(branchesLabel(sw.branches))}, focal loss θ = 2): test UAR per emotion vs its ζ, mean ± sd over ${sw.seeds.length} seed(s)</text>\n`);
+  parts.push(`<text x="${m.l}" y="18" font-size="14">ζ sweep: test UAR of each emotion against its ζ</text>\n`);
+  parts.push(`<text x="${m.l}" y="33" font-size="11" fill="#555555">${esc(branchesLabel(sw.branches))} branch(es), focal loss θ = 2; mean ± sd over ${sw.seeds.length} seed(s)</text>\n`);
   // axes, grid, ticks
   parts.push(`<g class="axes" stroke="#999999" fill="none">\n<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}"/>\n<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}"/>\n</g>\n`);
-  const step = hi - lo > 30 ? 10 : 5;
   parts.push('<g class="y-ticks">\n');
   for (let y = lo; y <= hi + 1e-9; y += step) {
     parts.push(`<line x1="${m.l}" y1="${num(py(y))}" x2="${W - m.r}" y2="${num(py(y))}" stroke="#eeeeee"/><text x="${m.l - 6}" y="${num(py(y) + 4)}" text-anchor="end">${y}</text>\n`);
