@@ -2,7 +2,7 @@
 // OUT/paper.json and OUT/zeta.svg, and prints the tables (the same markdown docs/experiments.md shows).
 //   node --import tsx training/scripts/paper-results.ts --work DIR --out DIR [--wall SECONDS]
 // The recipe's settings are read from its environment (SEEDS, ZETAS, …) to record how to reproduce.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
@@ -53,6 +53,8 @@ export function gather(work: string, opts: { wallSeconds?: number | null; env?: 
   const runs: PaperRun[] = [];
   const missing: string[] = [];
   const corpora = new Set<string>();
+  let first = Infinity;
+  let last = -Infinity;
   for (const p of readPlan(work)) {
     const file = path.join(work, p.run, 'manifest.json');
     if (!existsSync(file)) {
@@ -65,6 +67,11 @@ export function gather(work: string, opts: { wallSeconds?: number | null; env?: 
     const val = metricsOf(man.metrics?.val);
     if (!val) throw new Error(`${file}: no val metrics`);
     const wallFile = path.join(work, `${p.run}.wall`);
+    const wallSeconds = existsSync(wallFile) ? Number(readFileSync(wallFile, 'utf8').trim()) : (t.seconds?.total ?? null);
+    // the run ended when its manifest was written: start = end − its wall time
+    const end = statSync(file).mtimeMs / 1000;
+    last = Math.max(last, end);
+    first = Math.min(first, end - (wallSeconds ?? 0));
     const zeta = p.loss === 'focal' ? (t.focal?.zeta as number[] | undefined) ?? p.zeta.split(',').map(Number) : null;
     runs.push({
       run: p.run,
@@ -74,7 +81,7 @@ export function gather(work: string, opts: { wallSeconds?: number | null; env?: 
       loss: p.group === 'baseline' ? null : (p.loss as 'ce' | 'focal'),
       zeta: zeta && zeta.length === 1 ? EMOTIONS.map(() => zeta[0]!) : zeta,
       seed: p.seed,
-      wallSeconds: existsSync(wallFile) ? Number(readFileSync(wallFile, 'utf8').trim()) : (t.seconds?.total ?? null),
+      wallSeconds,
       bestEpoch: t.bestEpoch ?? null,
       epochsRun: t.epochsRun ?? null,
       secondsPerEpoch: t.secondsPerEpoch ?? null,
@@ -94,6 +101,7 @@ export function gather(work: string, opts: { wallSeconds?: number | null; env?: 
     corpora: [...corpora],
     settings,
     wallSeconds: opts.wallSeconds ?? null,
+    spanSeconds: Number.isFinite(last - first) ? Math.round(last - first) : null,
     missing,
     runs,
   };

@@ -45,8 +45,10 @@ export interface PaperResult {
   commit: string | null;
   corpora: string[];
   settings: Record<string, string>;
-  /** Wall time of all trainings (the recipe's clock), s. */
+  /** Wall time of the recipe's last invocation (its trainings), s. */
   wallSeconds: number | null;
+  /** From the first training's start to the last one's end, s (covers resumed invocations). */
+  spanSeconds?: number | null;
   /** Runs of the plan that produced no model (failed or not run): the table is partial when any. */
   missing: string[];
   runs: PaperRun[];
@@ -308,7 +310,7 @@ export function formatPaper(result: PaperResult, svgPath = `experiments/${ZETA_S
     `Reproduce: \`${result.reproduce}\` (${result.date.slice(0, 10)}${result.commit ? `, commit ${result.commit.slice(0, 7)}` : ''}). ` +
       `Corpora ${result.corpora.join(' + ')} (4-class subset, ${clips}; speaker-independent split, the test speakers never used to choose). ` +
       `Epoch and per-emotion thresholds chosen on val. Settings: ${Object.entries(result.settings).map(([k, v]) => `${k}=${v === '' ? '(none)' : v}`).join(', ')}. ` +
-      `Wall time: ${fmtSeconds(result.wallSeconds)} for the recipe's last invocation (${result.settings.JOBS ?? '?'} trainings at once), ` +
+      `Wall time: ${fmtSeconds(result.spanSeconds ?? result.wallSeconds)} from the first training's start to the last one's end (${result.settings.JOBS ?? '?'} trainings at once), ` +
       `${fmtSeconds(result.runs.reduce((a, r) => a + (r.wallSeconds ?? 0), 0))} summed over the ${result.runs.length} trainings' own wall times.`,
     '',
     `Figures are on the **test split of ${result.corpora.join(' + ')}**, mean ± sample standard deviation over seeds (the`,
