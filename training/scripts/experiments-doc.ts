@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatProtocol, type ProtocolResult } from '../commands/protocol.ts';
 import { fuzzSection } from './experiments-doc/fuzz.ts';
+import { paperSection } from './experiments-doc/paper.ts';
 
 const DIR = 'docs/experiments';
 const OUT = 'docs/experiments.md';
@@ -68,6 +69,7 @@ function main(): number {
     '',
     findings,
     '',
+    ...[paperSection(DIR, process.argv.includes('--check'))].filter(Boolean),
     '## Full tables',
     '',
     ...detailed.flatMap((r) => [`### ${r.name}`, '', `Reproduce: \`${r.reproduce ?? `msir protocol --recipe ${r.recipe}`}\` (${r.date.slice(0, 10)})`, '', formatProtocol(r), '']),
