@@ -55,19 +55,21 @@ export interface NormalisedAudio {
 
 /** `x` scaled so its active speech level is `targetDb` dBFS (gain limited to ±MAX_GAIN_DB). Values may
  *  exceed ±1 after a gain: features are computed in floating point, so nothing clips. Input untouched. */
-export function normaliseLevel(x: Float32Array, targetDb: number, sampleRate = 16000): NormalisedAudio {
+export function normaliseLevel(x: Float32Array, targetDb: number, sampleRate = 16000, out?: Float32Array): NormalisedAudio {
   if (!Number.isFinite(targetDb)) throw new RangeError(`target level must be a finite dBFS value, got ${targetDb}`);
   const level = activeLevelDb(x, sampleRate);
   if (level === null) return { audio: x, gainDb: 0 };
   const gainDb = Math.max(-MAX_GAIN_DB, Math.min(MAX_GAIN_DB, targetDb - level));
   const g = 10 ** (gainDb / 20);
-  const audio = new Float32Array(x.length);
+  if (out && out.length !== x.length) throw new RangeError(`output length ${out.length} ≠ input length ${x.length}`);
+  const audio = out ?? new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) audio[i] = x[i]! * g;
   return { audio, gainDb };
 }
 
 /** What a model with manifest `features.levelDb` extracts features from: `x` normalised to that level,
- *  or `x` itself for a model trained on raw levels (levelDb undefined). */
-export function audioForModel(x: Float32Array, levelDb: number | undefined): Float32Array {
-  return levelDb === undefined ? x : normaliseLevel(x, levelDb).audio;
+ *  or `x` itself for a model trained on raw levels (levelDb undefined). `out` (x.length values) receives
+ *  the levelled samples instead of a new array. */
+export function audioForModel(x: Float32Array, levelDb: number | undefined, out?: Float32Array): Float32Array {
+  return levelDb === undefined ? x : normaliseLevel(x, levelDb, 16000, out).audio;
 }

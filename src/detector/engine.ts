@@ -10,6 +10,7 @@ import { DetectorError } from './errors.ts';
 import type { Detection, EmotionDecision, ModelRunner, Wav2Vec2Options } from './types.ts';
 import { measureLevel } from '../audio/level.ts';
 import { audioForModel } from '../audio/normalise-level.ts';
+import { scratchF32 } from '../features/scratch.ts';
 
 interface Encoder {
   readonly info: { name: string; hiddenSize: number; sha256: string; device: string; dtype: string };
@@ -184,15 +185,21 @@ export class DetectionEngine {
     validateAudio(audio16k, 16000);
     const spec = this.predictor.manifest.speakerNormalisation;
     if (!spec) return null;
-    return new SpeakerStats(spec).add(this.extractor.extract(audioForModel(audio16k, this.predictor.manifest.features.levelDb))).toMoments();
+    return new SpeakerStats(spec).add(this.extractor.extract(this.levelled(audio16k))).toMoments();
+  }
+
+  /** The audio features are computed from, levelled into a reused buffer: only extract() reads it,
+   *  synchronously, so one buffer serves every call. */
+  private levelled(audio16k: Float32Array): Float32Array {
+    return audioForModel(audio16k, this.predictor.manifest.features.levelDb, scratchF32('engine.levelled', audio16k.length));
   }
 
   /** audio16k: 16 kHz mono. start/end label the detection (seconds). */
   async run(audio16k: Float32Array, start: number, end: number, normalisation: NormalisationChoice = 'session', opts: SessionRunOptions = {}): Promise<Detection> {
     validateAudio(audio16k, 16000);
     const t0 = now();
-    const { levelDb, frameStepSec } = this.predictor.manifest.features;
-    const raw = this.extractor.extract(audioForModel(audio16k, levelDb));
+    const { frameStepSec } = this.predictor.manifest.features;
+    const raw = this.extractor.extract(this.levelled(audio16k));
     const spec = this.predictor.manifest.speakerNormalisation;
     const signal = measureLevel(audio16k);
     let features = raw;
@@ -205,7 +212,9 @@ export class DetectionEngine {
         stats = Number.isFinite(from) ? this.session!.add(raw, from) : this.session!;
       } else if (normalisation === 'global') stats = new SpeakerStats(spec);
       else stats = new SpeakerStats(spec).addMoments(normalisation);
-      features = stats.normalise(raw);
+      const branches = this.predictor.manifest.branches;
+      // In place: the raw features are in the session's statistics already and are not used again.
+      features = stats.normalise(raw, { logmel: branches.includes('cr'), lld: branches.includes('lld'), inPlace: true });
       applied = { mode: typeof normalisation === 'string' ? normalisation : 'speaker', speechSec: stats.frames * frameStepSec };
     }
     const t1 = now();

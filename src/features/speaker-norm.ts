@@ -209,11 +209,19 @@ export class SpeakerStats {
     return this.cache;
   }
 
-  /** New Features with every log-Mel and LLD column z-scored by the current statistics. */
-  normalise(f: Features): Features {
+  /** New Features with every log-Mel and LLD column z-scored by the current statistics. `streams`
+   *  limits the work to what a model reads; a stream left out comes back empty (0 frames), so nothing
+   *  can mistake raw values for normalised ones. */
+  normalise(f: Features, streams: { logmel?: boolean; lld?: boolean; inPlace?: boolean } = {}): Features {
     checkFeatures(f);
     const n = this.current();
-    return { ...f, logmel: n.logmel.apply(f.logmel), lld: n.lld.apply(f.lld) };
+    const out = { ...f };
+    // inPlace: overwrite f's arrays (a caller done with the raw values saves a feature-sized allocation)
+    if (streams.logmel ?? true) out.logmel = n.logmel.apply(f.logmel, streams.inPlace ? f.logmel : undefined);
+    else [out.logmel, out.logmelFrames] = [new Float32Array(0), 0];
+    if (streams.lld ?? true) out.lld = n.lld.apply(f.lld, streams.inPlace ? f.lld : undefined);
+    else [out.lld, out.lldFrames] = [new Float32Array(0), 0];
+    return out;
   }
 }
 

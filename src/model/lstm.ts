@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { customOp } from './custom-op.ts';
 import { hostValues } from './host-values.ts';
+import { lstmKernel, lstmKernelFits } from './lstm-kernel/index.ts';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -186,6 +187,18 @@ export function lstmSequence(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayL
  * hot loop (tests/model/lstm.test.ts pins the agreement).
  */
 export function lstmInfer(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayLike<number>, reverse: boolean): tf.Tensor3D {
+  const [B, T, G] = xProj.shape;
+  const H = G / 4;
+  if (u.shape[0] !== H || u.shape[1] !== G) throw new Error(`lstmInfer: recurrent kernel ${u.shape} does not fit ${H} units`);
+  if (lengths.length !== B) throw new Error(`lstmInfer: ${lengths.length} lengths for batch ${B}`);
+  // The SIMD wasm kernel where the runtime has one (~5× faster); float32 throughout, as lstmSequence.
+  const k = lstmKernelFits(H) ? lstmKernel() : null;
+  if (k) return tf.tensor3d(k.run(hostValues(xProj), hostValues(u), B, T, H, lengths, reverse), [B, T, H]);
+  return lstmInferJs(xProj, u, lengths, reverse);
+}
+
+/** lstmInfer's JS loop (runtimes without WebAssembly SIMD, and any unit count). */
+export function lstmInferJs(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayLike<number>, reverse: boolean): tf.Tensor3D {
   const [B, T, G] = xProj.shape;
   const H = G / 4;
   if (u.shape[0] !== H || u.shape[1] !== G) throw new Error(`lstmInfer: recurrent kernel ${u.shape} does not fit ${H} units`);

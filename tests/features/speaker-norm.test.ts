@@ -107,6 +107,14 @@ describe('speaker normalisation', () => {
     const x = direct.normalise(clips[2]!);
     const y = merged.normalise(clips[2]!);
     for (let i = 0; i < x.logmel.length; i += 13) expect(y.logmel[i]!).toBeCloseTo(x.logmel[i]!, 4);
+    // only the streams a model reads, and in place (the detector's path): same values, the rest empty
+    const copy = { ...clips[2]!, logmel: clips[2]!.logmel.slice(), lld: clips[2]!.lld.slice() };
+    const lldOnly = direct.normalise(copy, { logmel: false, inPlace: true });
+    expect(lldOnly.lld).toBe(copy.lld);
+    expect(lldOnly.lld).toEqual(x.lld);
+    expect([lldOnly.logmel.length, lldOnly.logmelFrames]).toEqual([0, 0]);
+    expect(copy.logmel).toEqual(clips[2]!.logmel);
+    expect(direct.normalise(clips[2]!, { lld: false }).lldFrames).toBe(0);
     // reset returns to the prior alone
     merged.reset();
     const z = merged.normalise(clips[1]!);

@@ -1,4 +1,5 @@
 // pcm_RMSenergy (openSMILE cEnergy, rms=1 log=0) and pcm_zcr (cMZcr) on unwindowed frames.
+import { scratchI32 } from '../scratch.ts';
 
 /** RMS of x[start … start+n−1]: sqrt(Σx²/n). openSMILE uses the 20 ms (320-sample) frame. */
 export function rmsEnergy(x: ArrayLike<number>, start: number, n: number): number {
@@ -26,7 +27,9 @@ export function zeroCrossingRates(x: ArrayLike<number>, frames: number, n: numbe
   const out = new Float32Array(frames);
   if (frames === 0) return out;
   const end = (frames - 1) * step + n; // samples the frames cover
-  const count = new Int32Array(end + 1); // count[i] = crossings at samples 1…i−1
+  const count = scratchI32('zcr.count', end + 1); // count[i] = crossings at samples 1…i−1
+  count[0] = 0;
+  count[1] = 0;
   for (let i = 1; i < end - 1; i++) {
     const prev = x[i - 1]!;
     const cur = x[i]!;

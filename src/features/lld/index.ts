@@ -9,6 +9,7 @@ import { LLD_COUNT, LLD_DIMS } from '../types.ts';
 import { computeGroupsABRaw, GROUP_A20_COLS, GROUP_B_COLS } from './groups.ts';
 import { computePitchGroupRaw } from './pitch/index.ts';
 import { smoothSma3 } from './smooth.ts';
+import { scratchF32 } from '../scratch.ts';
 
 export { LLD_NAMES, LLD_DELTA_NAMES, LLD_DELTA2_NAMES, LLD_CSV_NAMES, LLD_ALL_NAMES } from './names.ts';
 
@@ -40,7 +41,7 @@ export function extractLld(x: Float32Array): LldResult {
   if (n60 === 0) {
     throw new AudioError('too-short', `LLD extraction needs at least ${FRAME_60MS} samples (60 ms at 16 kHz), got ${x.length}`);
   }
-  const s = new Float32Array(x.length);
+  const s = scratchF32('lld.input', x.length); // read by computeGroupsABRaw only
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     if (!Number.isFinite(v)) throw new AudioError('non-finite', `sample ${i} is ${v}`);

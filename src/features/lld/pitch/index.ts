@@ -4,14 +4,15 @@ import { FRAME_60MS, FRAME_STEP, frameCount } from '../../framing.ts';
 import { PitchJitter } from './jitter.ts';
 import { N_CANDIDATES, ShsPitch } from './shs.ts';
 import { viterbiPitchStates } from './viterbi.ts';
+import { scratchF32 } from '../../scratch.ts';
 
 export const PITCH_COLUMNS = 6;
 /** cValbasedSelector `is13_volmerge`: F0 and voicing are zeroed unless the windowed RMS exceeds this. */
 const ENERGY_THRESHOLD = 0.001;
 
 /** openSMILE reads int16 as s/32767 (float32); the input is s/32768. */
-export function toOpenSmileScale(x: Float32Array): Float32Array {
-  const y = new Float32Array(x.length);
+export function toOpenSmileScale(x: Float32Array, out: Float32Array = new Float32Array(x.length)): Float32Array {
+  const y = out;
   for (let i = 0; i < x.length; i++) y[i] = (x[i]! * 32768) / 32767;
   return y;
 }
@@ -24,7 +25,7 @@ export function computePitchGroupRaw(x: Float32Array, n60: number): Float32Array
   if (n60 > available) throw new RangeError(`n60 = ${n60} exceeds the ${available} whole 60 ms frames in ${x.length} samples`);
   const out = new Float32Array(n60 * PITCH_COLUMNS);
   if (n60 === 0) return out;
-  const xs = toOpenSmileScale(x);
+  const xs = toOpenSmileScale(x, scratchF32('pitch.input', x.length));
 
   const shs = new ShsPitch();
   const f0 = new Float64Array(n60 * N_CANDIDATES);
