@@ -11,6 +11,7 @@
 // worth `priorFrames` frames: with little speech so far the normalisation is close to global, and it
 // becomes the speaker's own as speech accumulates. Training applies the very same blend.
 import type { NormalisationStats } from '../model/manifest.ts';
+import { LLD_NAMES } from './lld/names.ts';
 import { Normaliser, statsRangeProblem } from './normalise.ts';
 import { LLD_DIMS, LOGMEL_BANDS, LOGMEL_CHANNELS, type Features } from './types.ts';
 
@@ -23,11 +24,33 @@ export interface SpeakerNormSpec {
   activityDb: number;
   /** Pooled statistics of the training speakers' active frames: the fallback and the blend's prior. */
   prior: { logmel: NormalisationStats; lld: NormalisationStats };
+  /** The LLD column whose level judges a frame of the LLD stream active (see LldActivitySource).
+   *  Absent: 'jitterLocal', what every model fitted before this field existed was trained with. */
+  lldActivity?: LldActivitySource;
 }
 
+/**
+ * Which LLD column the LLD stream's activity mask reads. 'rmsEnergy' (pcm_RMSenergy_sma): frames within
+ * `activityDb` of the clip's loud frames, as specified, and what fitSpeakerNormSpec writes now.
+ * 'jitterLocal' (jitterLocal_sma): a bug kept for the models trained with it — the mask read column 2,
+ * documented as pcm_RMSenergy_sma but jitterLocal_sma in openSMILE's order (RMS energy is column 8).
+ * That mask is roughly "voiced frames" (jitter is 0 where no pitch is found), and it is not gain-invariant:
+ * on an exactly periodic wave jitter is float rounding: after a gain of −0.5 dB (level-normalised samples
+ * 4e-9 apart) a square wave's jitter went from (0.19, 0.095, 7e-6, then 37 zeros) to (0, 7e-6, 7e-6,
+ * then zeros), and its mask from 3 frames to all 40 (fuzz target gain-invariance, seed 19).
+ */
+export type LldActivitySource = 'rmsEnergy' | 'jitterLocal';
+export const LLD_ACTIVITY_SOURCES: readonly LldActivitySource[] = ['rmsEnergy', 'jitterLocal'];
+/** What a spec without `lldActivity` (every manifest written before the fix) means. */
+export const LEGACY_LLD_ACTIVITY: LldActivitySource = 'jitterLocal';
+
 export const LOGMEL_COLS = LOGMEL_BANDS * LOGMEL_CHANNELS;
-/** Column of pcm_RMSenergy_sma among the LLDs (openSMILE order). */
-const RMS_COLUMN = 2;
+/** LLD columns (openSMILE order) an activity mask may read: pcm_RMSenergy_sma, and jitterLocal_sma for
+ *  the models trained with the old mask (LldActivitySource). */
+const ACTIVITY_COLUMN: Record<LldActivitySource, number> = {
+  rmsEnergy: LLD_NAMES.indexOf('pcm_RMSenergy_sma'),
+  jitterLocal: LLD_NAMES.indexOf('jitterLocal_sma'),
+};
 export const DEFAULT_PRIOR_FRAMES = 1000;
 export const DEFAULT_ACTIVITY_DB = 30;
 
@@ -61,10 +84,12 @@ export function logmelActivity(f: Features, rangeDb: number = DEFAULT_ACTIVITY_D
   return activeMask(e, rangeDb);
 }
 
-/** Frames of the LLD stream that hold speech-level energy (pcm_RMSenergy in dB). */
-export function lldActivity(f: Features, rangeDb: number = DEFAULT_ACTIVITY_DB): Uint8Array {
+/** Frames of the LLD stream that hold speech-level energy (pcm_RMSenergy in dB), or, for models trained
+ *  before the fix, the old mask on jitterLocal (LldActivitySource). */
+export function lldActivity(f: Features, rangeDb: number = DEFAULT_ACTIVITY_DB, source: LldActivitySource = 'rmsEnergy'): Uint8Array {
+  const col = ACTIVITY_COLUMN[source];
   const e = new Float64Array(f.lldFrames);
-  for (let t = 0; t < f.lldFrames; t++) e[t] = 20 * Math.log10(Math.max(f.lld[t * LLD_DIMS + RMS_COLUMN]!, 1e-10));
+  for (let t = 0; t < f.lldFrames; t++) e[t] = 20 * Math.log10(Math.max(f.lld[t * LLD_DIMS + col]!, 1e-10));
   return activeMask(e, rangeDb);
 }
 
@@ -150,7 +175,7 @@ export class SpeakerStats {
   add(f: Features, fromFrame = 0): this {
     checkFeatures(f);
     const lm = logmelActivity(f, this.spec.activityDb);
-    const ll = lldActivity(f, this.spec.activityDb);
+    const ll = lldActivity(f, this.spec.activityDb, this.spec.lldActivity ?? LEGACY_LLD_ACTIVITY);
     if (fromFrame > 0) {
       lm.fill(0, 0, fromFrame);
       ll.fill(0, 0, fromFrame);
@@ -244,6 +269,7 @@ export function checkSpec(spec: unknown): asserts spec is SpeakerNormSpec {
   if (!s || typeof s !== 'object') bad('must be an object');
   if (!(typeof s!.priorFrames === 'number' && Number.isFinite(s!.priorFrames) && s!.priorFrames >= 0)) bad('priorFrames must be a number ≥ 0');
   if (!(typeof s!.activityDb === 'number' && s!.activityDb > 0 && s!.activityDb <= 120)) bad('activityDb must be a number of dB in (0, 120]');
+  if (s!.lldActivity !== undefined && !LLD_ACTIVITY_SOURCES.includes(s!.lldActivity)) bad(`lldActivity must be one of ${LLD_ACTIVITY_SOURCES.join(', ')}`);
   const p = s!.prior;
   if (!p || typeof p !== 'object') bad('prior must hold logmel and lld statistics');
   for (const [name, dims] of [['logmel', LOGMEL_COLS], ['lld', LLD_DIMS]] as const) {
@@ -273,7 +299,7 @@ export function fitSpeakerNormSpec(train: Iterable<Features>, opts: { priorFrame
   const ll = new StreamMoments(centreOf(clips[0]!.lld, clips[0]!.lldFrames, LLD_DIMS));
   for (const f of clips) {
     lm.add(f.logmel, f.logmelFrames, logmelActivity(f, activityDb));
-    ll.add(f.lld, f.lldFrames, lldActivity(f, activityDb));
+    ll.add(f.lld, f.lldFrames, lldActivity(f, activityDb, 'rmsEnergy'));
   }
   const stats = (m: StreamMoments): NormalisationStats => {
     if (m.frames === 0) throw new SpeakerNormError('no active frames in the training clips');
@@ -287,5 +313,5 @@ export function fitSpeakerNormSpec(train: Iterable<Features>, opts: { priorFrame
     }
     return { mean, std };
   };
-  return { priorFrames: opts.priorFrames ?? DEFAULT_PRIOR_FRAMES, activityDb, prior: { logmel: stats(lm), lld: stats(ll) } };
+  return { priorFrames: opts.priorFrames ?? DEFAULT_PRIOR_FRAMES, activityDb, prior: { logmel: stats(lm), lld: stats(ll) }, lldActivity: 'rmsEnergy' };
 }

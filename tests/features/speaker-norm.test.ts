@@ -91,6 +91,29 @@ describe('speaker normalisation', () => {
     }
   });
 
+  it('judges LLD frames by pcm_RMSenergy, like the log-Mel stream by its energy; a manifest without lldActivity keeps the old jitterLocal mask', () => {
+    // Regression (fuzz gain-invariance, seed 19): the mask read column 2, jitterLocal_sma, not RMS energy.
+    const count = (m: Uint8Array) => m.reduce((a, b) => a + b, 0);
+    for (const f of clips) {
+      const lm = logmelActivity(f);
+      const agree = (m: Uint8Array) => lm.slice(0, f.lldFrames).filter((v, t) => v === m[t]).length / Math.min(f.lldFrames, f.logmelFrames);
+      expect(agree(lldActivity(f))).toBeGreaterThan(0.95); // measured 0.975–0.992 on these clips
+      expect(agree(lldActivity(f, 30, 'jitterLocal'))).toBeLessThan(0.9); // measured 0.72–0.79: voiced frames only
+      expect(count(lldActivity(f, 30, 'jitterLocal'))).toBeLessThan(0.7 * count(lldActivity(f)));
+    }
+    const spec = fitSpeakerNormSpec(clips);
+    expect(spec.lldActivity).toBe('rmsEnergy');
+    // A spec without the field (every manifest written before it) is the old mask, bit for bit.
+    const { lldActivity: _, ...old } = spec;
+    const a = new SpeakerStats(old).add(clips[0]!).normalise(clips[1]!);
+    const b = new SpeakerStats({ ...spec, lldActivity: 'jitterLocal' }).add(clips[0]!).normalise(clips[1]!);
+    const c = new SpeakerStats(spec).add(clips[0]!).normalise(clips[1]!);
+    expect(Array.from(a.lld)).toEqual(Array.from(b.lld));
+    expect(Array.from(a.lld)).not.toEqual(Array.from(c.lld));
+    expect(Array.from(a.logmel)).toEqual(Array.from(c.logmel)); // the log-Mel stream never read the LLDs
+    expect(() => checkSpec({ ...spec, lldActivity: 'rms' })).toThrow(/lldActivity/);
+  });
+
   it('blends the prior by frame count: a huge prior gives the global normalisation, and moments merge like clips', () => {
     const spec = fitSpeakerNormSpec(clips);
     const g = normaliseGlobal(spec, clips[1]!);

@@ -4,7 +4,7 @@
 // rule as training), and test metrics are measured through the real loader (loadPredictor).
 import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SpeakerNormSpec } from '../../src/features/speaker-norm.ts';
+import { LEGACY_LLD_ACTIVITY, type SpeakerNormSpec } from '../../src/features/speaker-norm.ts';
 import { chooseThresholds, evaluate, type EvalReport } from '../../src/eval/metrics.ts';
 import { EMOTIONS } from '../../src/model/emotions.ts';
 import { loadManifest, MANIFEST_FILE } from '../../src/model/load.ts';
@@ -61,7 +61,7 @@ function memberFolders(manifests: ModelManifest[]): string[] {
 /** Same speaker normalisation: both absent, or equal settings and priors within float rounding. */
 export function sameSpeakerNorm(a: SpeakerNormSpec | undefined, b: SpeakerNormSpec | undefined): boolean {
   if (!a || !b) return !a && !b;
-  if (a.priorFrames !== b.priorFrames || a.activityDb !== b.activityDb) return false;
+  if (a.priorFrames !== b.priorFrames || a.activityDb !== b.activityDb || (a.lldActivity ?? LEGACY_LLD_ACTIVITY) !== (b.lldActivity ?? LEGACY_LLD_ACTIVITY)) return false;
   const close = (x: number[], y: number[]): boolean => x.length === y.length && x.every((v, i) => Math.abs(v - y[i]!) <= 1e-6 * Math.max(1, Math.abs(v)));
   return (['logmel', 'lld'] as const).every((k) => close(a.prior[k].mean, b.prior[k].mean) && close(a.prior[k].std, b.prior[k].std));
 }

@@ -29,7 +29,11 @@ export async function buildTarget(name: TargetName, opts: BuildOptions = {}): Pr
         return featuresTarget({ maxSec }) as FuzzTarget<never>;
       case 'gain-invariance': {
         const m = JSON.parse(readFileSync(path.join(LINEAR_MEMBER, 'manifest.json'), 'utf8')) as { speakerNormalisation: SpeakerNormSpec; features: { levelDb: number } };
-        return gainInvarianceTarget(m.speakerNormalisation, m.features.levelDb, { maxSec: Math.min(4, maxSec) }) as FuzzTarget<never>;
+        // The shipped member's statistics with the LLD activity mask every model fitted now gets
+        // (pcm_RMSenergy). Its manifest predates that field, so it keeps the old mask on jitterLocal,
+        // which is not gain-invariant on exactly periodic waves (LldActivitySource; findings).
+        const spec: SpeakerNormSpec = { ...m.speakerNormalisation, lldActivity: 'rmsEnergy' };
+        return gainInvarianceTarget(spec, m.features.levelDb, { maxSec: Math.min(4, maxSec) }) as FuzzTarget<never>;
       }
       case 'detector':
         return detectorTarget({ maxSec }) as FuzzTarget<never>;
