@@ -174,6 +174,9 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   const grid: Record<string, Record<string, number>> = {};
   const platt: Record<string, { A: number; B: number }> = {};
   const svmIters: Record<string, number> = {};
+  const svmNotConverged: Record<string, number[]> = {};
+  // dual coordinate descent passes: cheap when the design is small, so allow many more there
+  const svmMaxIter = Math.max(2000, Math.floor(5e9 / Math.max(1, trLabels.length * d)));
   const valScore = (X: Float64Array, n: number, w: Float64Array, b: number): Float64Array => {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -191,7 +194,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
     grid[emotion] = {};
     for (const C of cGrid) {
       const fit = classifier === 'svm'
-        ? fitSvm(Xtr, trLabels.length, d, y, s, { C, loss: 'l2', seed })
+        ? fitSvm(Xtr, trLabels.length, d, y, s, { C, loss: 'l2', seed, maxIter: svmMaxIter })
         : { ...fitLogistic(Xtr, trLabels.length, d, y, s, { lambda: 1 / (C * trLabels.length) }) };
       // the val threshold is chosen on a monotone score: the logistic probability, or the SVM's decision value squashed
       const p = valScore(Xva, va.length, fit.w, fit.b);
@@ -200,6 +203,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
       const t = chooseThresholds(probs, vaLabels)[k];
       const uar = evaluate(probs, vaLabels, EMOTIONS.map((_, kk) => (kk === k ? t : 0.5))).perEmotion[emotion].uar;
       grid[emotion][String(C)] = Number(uar.toFixed(2));
+      if ('violation' in fit && fit.violation > 0.01) (svmNotConverged[emotion] ??= []).push(C);
       if (!best || uar > best.uar + 1e-9) best = { uar, C, w: fit.w, b: fit.b, iterations: fit.iterations };
     }
     if (classifier === 'svm') {
@@ -217,6 +221,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
     weights.push(Array.from(best!.w));
     bias.push(best!.b);
     chosenC.push(best!.C);
+    if (svmNotConverged[emotion]) log(`baseline: ${emotion}: the SVM did not converge in ${svmMaxIter} passes at C = ${svmNotConverged[emotion]!.join(', ')}`);
     log(`baseline: ${emotion.padEnd(7)} C=${best!.C} val UAR ${fmt(best!.uar)} (grid ${cGrid.map((C) => `${C}:${fmt(grid[emotion][String(C)])}`).join(' ')})`);
   }
   const lw: LinearWeights = { formatVersion: 1, functionalsVersion: set.version, dim: d, weights, bias };
@@ -253,7 +258,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
         ? 'linear SVM per emotion (L2-regularised L2-loss, dual coordinate descent, class-balanced, bias as a regularised feature); C per emotion chosen on val; decision value Platt-scaled on val'
         : 'L2 logistic regression per emotion, class-balanced, L-BFGS; C per emotion chosen on val',
       functionals: functionalsInfo(set.name, set.version, d, set.label),
-      ...(classifier === 'svm' ? { platt, svmPasses: svmIters } : {}),
+      ...(classifier === 'svm' ? { platt, svmPasses: svmIters, svmMaxPasses: svmMaxIter, svmNotConverged } : {}),
       C: Object.fromEntries(EMOTIONS.map((e, k) => [e, chosenC[k]])),
       valUarGrid: grid,
       clips: { train: tr.length, val: va.length, test: te.length },

@@ -15,17 +15,19 @@
 // LLD (23): amean, rqmean, flatness; regression per second; Peaks2 (mean/stddev peak distance, peak range
 //   abs/rel, peak mean abs / minus mean / relative, minima range rel, rising/falling slope mean/stddev).
 // Δ (15): posamean, rqmean, flatness; Peaks2.
-// Differences from openSMILE that remain (no reference functionals output exists in shared/reference to
-// test against): the LLDs and deltas are the project's (close to openSMILE's, standard delta regression
-// for the F0 group too); the soft ratio limits (doRatioLimit) are a plain ±100 soft clip here or absent;
-// Peaks2's peak picking is a simplified version of openSMILE's (same relative threshold, alternation of
-// maxima and minima, not its 5 % candidate rule); the relTh segmenter is a level-crossing segmenter.
+// Peaks2 (peak picking, slopes, its quirks), the relTh and nonX segmenters, regression (with its soft
+// ratio limits), Times and Lpc follow openSMILE's functional components step by step (contour-stats.ts).
+// Differences that remain (no openSMILE functionals output exists in shared/reference to test against):
+// the LLDs and deltas are the project's (close to openSMILE's; standard delta regression for the F0 group
+// too, as FEATURES-SPEC asks); Means.flatness uses the non-zero |x| for the geometric mean; Moments'
+// ratio limit is replaced by 0 for a constant contour; percentiles interpolate linearly between ranks
+// (numpy's rule), which may differ from openSMILE's interpolation in the last digits; float64 throughout.
 import type { Features } from '../../features/types.ts';
 import { LLD_COUNT, LLD_DIMS } from '../../features/types.ts';
-import { extremes, lpc, means, moments, peaks2, percentileGroup, regression, relThSegments, runs, segmentStats, times } from './contour-stats.ts';
+import { extremes, lpc, means, moments, nonXSegments, openSmileSegmentStats, peaks2, percentileGroup, regression, relThSegments, times } from './contour-stats.ts';
 import { FunctionalsError } from './functionals.ts';
 
-export const COMPARE_FUNCTIONALS_VERSION = 1;
+export const COMPARE_FUNCTIONALS_VERSION = 2;
 
 /** LLD column indices (0-based, within the 65) of the three ComParE groups. */
 const NZ = [0, 1, 2, 3, 4, 5];
@@ -63,9 +65,9 @@ const sortedCopy = (x: Float64Array): Float64Array => Float64Array.from(x).sort(
 function groupAB(x: Float64Array, step: number): number[] {
   const e = extremes(x);
   const m = moments(x, means(x).amean);
-  // running average of 3 frames before the segmentation (A's ravgLng; B's rangeRelThreshold is not modelled)
-  const seg = relThSegments(x, e.min, e.range, [0.25, 0.75], 3);
-  return [e.range, e.maxPos, e.minPos, ...percentileGroup(sortedCopy(x)), m.std, m.skew, m.kurt, ...segmentStats(seg, step), ...times(x, e.min, e.range), ...lpc(x, 5)];
+  // relTh segmentation (ravgLng and rangeRelThreshold of the config do not apply to relTh)
+  const seg = relThSegments(x, e.min, e.range, [0.25, 0.75]);
+  return [e.range, e.maxPos, e.minPos, ...percentileGroup(sortedCopy(x)), m.std, m.skew, m.kurt, ...openSmileSegmentStats(seg, step), ...times(x, e.min, e.range), ...lpc(x, 5)];
 }
 
 /** Functionals of group Nz over the non-zero frames of the column (39 values). */
@@ -93,7 +95,7 @@ export function compareFunctionals(features: Features, frameStepSec = 0.01): Flo
   const f0 = cols[0]!;
   let nnz = 0;
   for (const v of f0) if (v !== 0) nnz++;
-  out.push(nnz / T, ...segmentStats(runs(f0, (v) => v !== 0), step));
+  out.push(nnz / T, ...openSmileSegmentStats(nonXSegments(f0, 0), step));
   for (const c of [...A, ...B]) {
     const x = cols[c]!;
     const mn = means(x);

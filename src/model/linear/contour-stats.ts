@@ -121,7 +121,7 @@ export function regression(x: ArrayLike<number>, min: number, max: number, perSe
     absSum += Math.abs(v);
     absNum += Math.abs(v) * i;
   }
-  const centroid = absSum > 0 ? absNum / absSum / n : 0;
+  const centroid = absSum > 0 ? ratioLimit(absNum / absSum, n, n) / n : 0;
   let m = 0;
   let t = x[0]!;
   let a = 0;
@@ -152,6 +152,11 @@ export function regression(x: ArrayLike<number>, min: number, max: number, perSe
     leq += el * el;
     qeq += eq * eq;
   }
+  // openSMILE's soft limits of the slope-like coefficients (doRatioLimit = 1), on the per-frame values
+  const r10 = range / 10;
+  m = ratioLimit(m, r10, r10 + 0.01);
+  a = ratioLimit(a, Math.sqrt(r10), Math.sqrt(r10) + 0.01);
+  b = ratioLimit(b, r10, r10 + 0.01);
   if (perSecond) {
     m /= frameStepSec;
     a /= frameStepSec * frameStepSec;
@@ -180,8 +185,8 @@ export function times(x: ArrayLike<number>, min: number, range: number): number[
   return out;
 }
 
-/** Lpc: linear prediction of the contour (autocorrelation method, Levinson–Durbin), order p: gain (residual
- *  energy per frame) and the coefficients a1…ap. */
+/** Lpc: linear prediction of the contour (autocorrelation method, Levinson–Durbin), order p: gain (the
+ *  final prediction error divided by the number of frames) and the coefficients a1…ap of A(z). */
 export function lpc(x: ArrayLike<number>, order: number): number[] {
   const n = x.length;
   const out = new Array<number>(order + 1).fill(0);
@@ -210,7 +215,8 @@ export function lpc(x: ArrayLike<number>, order: number): number[] {
     }
   }
   out[0] = err / n;
-  for (let i = 1; i <= order; i++) out[i] = a[i]!;
+  // coefficients of the inverse filter A(z) = 1 + Σ a_i z^−i (the negated predictor), as openSMILE's LPC
+  for (let i = 1; i <= order; i++) out[i] = -a[i]!;
   return out.map((v) => (Number.isFinite(v) ? v : 0));
 }
 
@@ -224,38 +230,99 @@ export function segmentStats(lengths: number[], frameStepSec: number): number[] 
   return [mean, Math.max(...s), Math.min(...s), Math.sqrt(sd / s.length)];
 }
 
+/** openSMILE's soft ratio limit: linear within ±limit1, then a tanh-shaped approach to ±(limit1 + excess). */
+export function ratioLimit(x: number, limit1: number, excess: number): number {
+  if (x > limit1) return Math.tanh((Math.sqrt(x - limit1 + 1) - 1) / (excess * 0.5)) * excess + limit1;
+  if (x < -limit1) return Math.tanh(-(Math.sqrt(-(x + limit1) + 1) - 1) / (excess * 0.5)) * excess - limit1;
+  return x;
+}
+
+/** Peaks2's ratio limits: soft ±10 → ±20, and hard ±1. */
+export const softLimit = (r: number): number => (Number.isFinite(r) ? ratioLimit(r, 10, 10) : 0);
+const unityLimit = (r: number): number => Math.max(-1, Math.min(1, r));
+
 /**
- * Segments, relative-threshold algorithm (segmentationAlgorithm = relTh): the contour smoothed by a
- * running average of `ravg` frames starts a new segment whenever it crosses one of the levels
- * min + θ·range (θ in `thresholds`), up or down; at most maxNumSeg segments. Returns the lengths in frames.
+ * Segments, relative-threshold algorithm (openSMILE segmentationAlgorithm = relTh): the contour's trailing
+ * running average over 3 frames starts a new segment where it crosses one of the levels min + θ·range
+ * (up or down, the first comparison against 0), at least segMinLng = max(2, ⌊N / maxNumSeg⌋ − 1) frames
+ * after the previous boundary; a segment's length is the distance between consecutive boundaries (the
+ * first measured from −⌊segMinLng / 2⌋, the tail after the last boundary not counted). At most maxNumSeg
+ * segments. Returns the lengths in frames.
  */
-export function relThSegments(x: ArrayLike<number>, min: number, range: number, thresholds: number[], ravg: number, maxNumSeg = 100): number[] {
+export function relThSegments(x: ArrayLike<number>, min: number, range: number, thresholds: number[], maxNumSeg = 100): number[] {
   const n = x.length;
-  if (n === 0) return [];
-  if (!(range > 0)) return [n];
-  const levels = thresholds.map((t) => min + t * range);
-  const sm = new Float64Array(n);
-  const half = Math.floor(ravg / 2);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    let k = 0;
-    for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++) {
-      s += x[j]!;
-      k++;
-    }
-    sm[i] = s / k;
-  }
+  const levels = thresholds.map((t) => min + range * t);
+  const segMinLng = Math.max(2, Math.floor(n / maxNumSeg) - 1);
+  let lastSeg = -Math.floor(segMinLng / 2);
+  let ravg = 0;
+  let raLast = 0;
   const lengths: number[] = [];
-  let start = 0;
-  for (let i = 1; i < n && lengths.length < maxNumSeg - 1; i++) {
-    const crossed = levels.some((l) => (sm[i - 1]! <= l && sm[i]! > l) || (sm[i - 1]! > l && sm[i]! <= l));
-    if (crossed) {
-      lengths.push(i - start);
-      start = i;
+  for (let i = 0; i < n; i++) {
+    ravg += x[i]!;
+    if (i >= 3) ravg -= x[i - 3]!;
+    const ra = ravg / Math.min(i + 1, 3);
+    const cross = levels.some((l) => (ra > l && raLast <= l) || (ra < l && raLast >= l));
+    raLast = ra;
+    if (cross && i - lastSeg > segMinLng) {
+      if (lengths.length < maxNumSeg) lengths.push(i - lastSeg);
+      lastSeg = i;
     }
   }
-  lengths.push(n - start);
   return lengths;
+}
+
+/**
+ * Segments where the contour differs from X (openSMILE nonX): a segment needs segMinLng (3) frames to
+ * start and ends at a pause of pauseMinLng (2) frames equal to X; shorter pauses are bridged. A segment's
+ * recorded length is its last frame's index minus its first's (one less than its frame count), as
+ * openSMILE records it.
+ */
+export function nonXSegments(x: ArrayLike<number>, X = 0, segMinLng = 3, pauseMinLng = 2): number[] {
+  const lengths: number[] = [];
+  let state = 0;
+  let start = 0;
+  let startCount = 0;
+  let endCount = 0;
+  let i = 0;
+  for (; i < x.length; i++) {
+    if (x[i] !== X) {
+      if (state === 1) {
+        endCount = 0;
+        if (++startCount >= segMinLng) {
+          startCount = 0;
+          state = 2;
+        }
+      } else if (state === 0) {
+        startCount++;
+        start = i;
+        state = 1;
+      } else endCount = 0;
+    } else if (state === 2) {
+      startCount = 0;
+      if (++endCount >= pauseMinLng) {
+        state = 0;
+        lengths.push(i - endCount - start);
+        endCount = 0;
+      }
+    } else if (state === 1) {
+      if (++endCount >= pauseMinLng) {
+        state = 0;
+        endCount = 0;
+        startCount = 0;
+      }
+    }
+  }
+  if (state === 2) lengths.push(i - (endCount + 1) - start);
+  return lengths;
+}
+
+/** Segment-length statistics as openSMILE outputs them: mean, max, min and (population) stddev, × frameStepSec. */
+export function openSmileSegmentStats(lengths: number[], frameStepSec: number): number[] {
+  const n = lengths.length;
+  if (n === 0) return [0, 0, 0, 0];
+  const mean = meanOf(lengths);
+  const sd = n > 1 ? Math.sqrt(meanOf(lengths.map((l) => (l - mean) ** 2))) : 0;
+  return [mean * frameStepSec, Math.max(...lengths) * frameStepSec, Math.min(...lengths) * frameStepSec, sd * frameStepSec];
 }
 
 /** Lengths (frames) of the runs where `pred` holds. */
@@ -273,88 +340,176 @@ export function runs(x: ArrayLike<number>, pred: (v: number) => boolean): number
   return out;
 }
 
-interface Extremum {
+export interface Extremum {
   max: boolean;
   x: number;
   y: number;
 }
 
 /**
- * Peaks2-style peak picking: local maxima and minima (strict, frames 2 … N−3), minus those whose rise or
- * fall from the previous extremum is below relThresh·range, then alternated (of two maxima without a
- * minimum between them the higher stays, of two minima the lower).
+ * Peaks2's peak picking (openSMILE cFunctionalPeaks2, relThresh, absolute threshold th = relThresh·range):
+ * 1. strict local maxima and minima at frames 2 … N−3;
+ * 2a. a maximum within th of the previous extremum's value is dropped if it rises less than th above the
+ *     last accepted minimum; otherwise it replaces the last accepted maximum when 5 % higher, stays after a
+ *     minimum, and is dropped else; a minimum is accepted when it differs from the previous extremum by
+ *     at least th;
+ * 2b. minima less than th below the preceding maximum are dropped;
+ * 3. of consecutive maxima the higher stays, of consecutive minima the lower.
  */
 export function pickExtrema(x: ArrayLike<number>, relThresh: number, range: number): Extremum[] {
   const n = x.length;
   const th = relThresh * range;
-  const raw: Extremum[] = [];
+  let list: Array<Extremum & { gone?: boolean }> = [];
   for (let i = 2; i < n - 2; i++) {
-    if (x[i]! > x[i - 1]! && x[i]! > x[i + 1]!) raw.push({ max: true, x: i, y: x[i]! });
-    else if (x[i]! < x[i - 1]! && x[i]! < x[i + 1]!) raw.push({ max: false, x: i, y: x[i]! });
+    if (x[i]! > x[i - 1]! && x[i]! > x[i + 1]!) list.push({ max: true, x: i, y: x[i]! });
+    else if (x[i]! < x[i - 1]! && x[i]! < x[i + 1]!) list.push({ max: false, x: i, y: x[i]! });
   }
-  // drop extrema that differ from the last kept one of the other kind by less than the threshold
-  const kept: Extremum[] = [];
-  let lastMin = n ? x[0]! : 0;
-  let lastMax = lastMin;
-  for (const e of raw) {
-    if (e.max ? e.y - lastMin < th : lastMax - e.y < th) continue;
-    kept.push(e);
-    if (e.max) lastMax = e.y;
-    else lastMin = e.y;
+  if (list.length === 0) return [];
+  const x0 = x[0]!;
+  // 2a
+  let lastVal = x0;
+  let lastMin = x0;
+  let lastMax = x0;
+  let minFlag = false;
+  let lastMaxEl: (Extremum & { gone?: boolean }) | null = null;
+  for (const e of list) {
+    if (e.max) {
+      if (Math.abs(e.y - lastVal) < th) {
+        if (e.y - lastMin < th) e.gone = true;
+        else {
+          if (e.y > lastMax * 1.05) {
+            if (lastMaxEl) lastMaxEl.gone = true;
+            lastMax = e.y;
+            lastMaxEl = e;
+          } else if (minFlag) {
+            lastMax = e.y;
+            lastMaxEl = e;
+          } else e.gone = true;
+          minFlag = false;
+        }
+      } else {
+        minFlag = false;
+        lastMax = e.y;
+        lastMaxEl = e;
+      }
+    } else if (!(Math.abs(e.y - lastVal) < th)) {
+      minFlag = true;
+      lastMin = e.y;
+    }
+    lastVal = e.y;
   }
-  const alt: Extremum[] = [];
-  for (const e of kept) {
-    const prev = alt[alt.length - 1];
+  list = list.filter((e) => !e.gone);
+  // 2b
+  lastMax = x0;
+  for (const e of list) {
+    if (!e.max) {
+      if (lastMax - e.y < th) e.gone = true;
+    } else lastMax = e.y;
+  }
+  list = list.filter((e) => !e.gone);
+  // 3
+  const out: Extremum[] = [];
+  for (const e of list) {
+    const prev = out[out.length - 1];
     if (prev && prev.max === e.max) {
-      if (e.max ? e.y > prev.y : e.y < prev.y) alt[alt.length - 1] = e;
-    } else alt.push(e);
+      if (e.max ? e.y > prev.y : e.y < prev.y) out[out.length - 1] = { max: e.max, x: e.x, y: e.y };
+    } else out.push({ max: e.max, x: e.x, y: e.y });
   }
-  return alt;
+  return out;
 }
 
 /**
- * Peaks2 statistics (norm = seconds): meanPeakDist, peakDistStddev, peakRangeAbs, peakRangeRel, peakMeanAbs,
- * peakMeanMeanDist, peakMeanRel, minRangeRel, meanRisingSlope, stddevRisingSlope, meanFallingSlope,
- * stddevFallingSlope (slopes in value units per second, between consecutive extrema).
+ * Peaks2 statistics as ComParE enables them (norm = seconds, relThresh 0.1): meanPeakDist, peakDistStddev,
+ * peakRangeAbs, peakRangeRel, peakMeanAbs, peakMeanMeanDist, peakMeanRel, minRangeRel, meanRisingSlope,
+ * stddevRisingSlope, meanFallingSlope, stddevFallingSlope, with openSMILE's conventions: slopes in value
+ * units per second between consecutive extrema starting at the first frame, the flank after the last
+ * extremum to the last frame included in the means (signed as (last − extremum)/time) but not in the
+ * stddevs; the peak-distance stddev measured, as openSMILE does, from each maximum to the minimum before it.
  */
 export function peaks2(x: ArrayLike<number>, mean: number, range: number, frameStepSec: number, relThresh = 0.1): number[] {
   const n = x.length;
   if (n === 0) return new Array<number>(12).fill(0);
+  const T = frameStepSec;
   const ex = pickExtrema(x, relThresh, range);
   const peaks = ex.filter((e) => e.max);
   const mins = ex.filter((e) => !e.max);
-  const dists: number[] = [];
-  for (let i = 1; i < peaks.length; i++) dists.push((peaks[i]!.x - peaks[i - 1]!.x) * frameStepSec);
-  const dMean = meanOf(dists);
-  const dStd = Math.sqrt(meanOf(dists.map((d) => (d - dMean) ** 2)));
   const py = peaks.map((p) => p.y);
   const my = mins.map((p) => p.y);
-  const pRange = py.length ? Math.max(...py) - Math.min(...py) : 0;
-  const mRange = my.length ? Math.max(...my) - Math.min(...my) : 0;
-  const pMean = meanOf(py);
-  const rel = (v: number): number => (range > 0 ? Math.min(1, Math.abs(v / range)) : v);
-  const peakMeanRel = mean !== 0 ? softLimit(pMean / mean) : 0;
-  // slopes between consecutive extrema, starting from the first frame and ending at the last
-  const pts = [{ x: 0, y: x[0]! }, ...ex.map((e) => ({ x: e.x, y: e.y })), { x: n - 1, y: x[n - 1]! }];
+  const nPeakDist = Math.max(0, peaks.length - 1);
+  let peakDist = 0;
+  for (let i = 1; i < peaks.length; i++) peakDist += peaks[i]!.x - peaks[i - 1]!.x;
+  if (nPeakDist > 1) peakDist /= nPeakDist;
+  let peakSd = 0;
+  let lastMinX: number | null = null;
+  let seenMax = false;
+  for (const e of ex) {
+    if (!e.max) lastMinX = e.x;
+    else if (!seenMax) seenMax = true;
+    else peakSd += (e.x - (lastMinX ?? e.x) - peakDist) ** 2;
+  }
+  if (nPeakDist > 1) peakSd /= nPeakDist;
+  peakSd = peakSd > 0 ? Math.sqrt(peakSd) : 0;
+  const peakRange = py.length ? Math.max(...py) - Math.min(...py) : 0;
+  const minRange = my.length ? Math.max(...my) - Math.min(...my) : 0;
+  const peakMean = meanOf(py);
+  const rel = (v: number): number => (range !== 0 ? unityLimit(Math.abs(v / range)) : v);
+  const peakMeanRel = mean !== 0 ? softLimit(peakMean / mean) : 20;
+  // slopes
   const rising: number[] = [];
   const falling: number[] = [];
-  for (let i = 1; i < pts.length; i++) {
-    const dx = pts[i]!.x - pts[i - 1]!.x;
-    if (dx <= 0) continue;
-    const s = (pts[i]!.y - pts[i - 1]!.y) / (dx * frameStepSec);
-    if (s > 0) rising.push(s);
-    else if (s < 0) falling.push(-s);
+  let lastMax = x[0]!;
+  let lastMaxPos = 0;
+  let lastMin = x[0]!;
+  let lastMinPos = 0;
+  let lastIsMax = -1;
+  for (const e of ex) {
+    if (!e.max) {
+      lastMin = e.y;
+      lastMinPos = e.x;
+      if (lastMinPos - lastMaxPos > 0) {
+        falling.push((lastMax - lastMin) / ((lastMinPos - lastMaxPos) * T));
+        lastIsMax = 0;
+      }
+    } else {
+      lastMax = e.y;
+      lastMaxPos = e.x;
+      if (lastMaxPos - lastMinPos > 0) {
+        rising.push((lastMax - lastMin) / ((lastMaxPos - lastMinPos) * T));
+        lastIsMax = 1;
+      }
+    }
   }
-  const sd = (v: number[]): number => {
-    const m = meanOf(v);
-    return Math.sqrt(meanOf(v.map((u) => (u - m) ** 2)));
+  const sdOf = (v: number[], m: number, count: number): number => {
+    let s = 0;
+    for (const u of v) s += (u - m) ** 2;
+    if (count > 1) s /= count;
+    return s > 0 ? Math.sqrt(s) : 0;
   };
-  return [dMean, dStd, pRange, rel(pRange), pMean, pMean - mean, peakMeanRel, rel(mRange), meanOf(rising), sd(rising), meanOf(falling), sd(falling)];
-}
-
-/** Soft limit of a ratio to about ±100 (a ratio with a near-zero denominator must not explode the z-scores). */
-export function softLimit(r: number): number {
-  if (!Number.isFinite(r)) return 0;
-  const a = Math.abs(r);
-  return a <= 100 ? r : Math.sign(r) * (100 + Math.log(a / 100));
+  let risingAll = rising.slice();
+  let fallingAll = falling.slice();
+  if (lastIsMax === 1 && n - 1 - lastMaxPos > 0) fallingAll.push((x[n - 1]! - lastMax) / ((n - 1 - lastMaxPos) * T));
+  else if (lastIsMax === 0 && n - 1 - lastMinPos > 0) risingAll.push((x[n - 1]! - lastMin) / ((n - 1 - lastMinPos) * T));
+  else if (lastIsMax === -1) {
+    const slope = (x[n - 1]! - x[0]!) / n; // openSMILE: per frame here, not per second
+    if (slope > 0) risingAll = [slope];
+    else if (slope < 0) fallingAll = [slope];
+  }
+  const sum = (v: number[]): number => v.reduce((a, b) => a + b, 0);
+  const meanRising = risingAll.length > 1 ? sum(risingAll) / risingAll.length : sum(risingAll);
+  const meanFalling = fallingAll.length > 1 ? sum(fallingAll) / fallingAll.length : sum(fallingAll);
+  const out = [
+    peakDist * T,
+    peakSd * T,
+    peakRange,
+    rel(peakRange),
+    peakMean,
+    peakMean - mean,
+    peakMeanRel,
+    rel(minRange),
+    meanRising,
+    sdOf(rising, meanRising, risingAll.length),
+    meanFalling,
+    sdOf(falling, meanFalling, fallingAll.length),
+  ];
+  return out.map((v) => (Number.isFinite(v) ? v : 0));
 }

@@ -26,7 +26,7 @@ import { psfFilterbank, PSF_LOGMEL } from '../../features/logmel.ts';
 import { meanOf, moments, peaks2, pctl, pickExtrema, runs, segmentStats, softLimit } from './contour-stats.ts';
 import { FunctionalsError } from './functionals.ts';
 
-export const EGEMAPS_FUNCTIONALS_VERSION = 1;
+export const EGEMAPS_FUNCTIONALS_VERSION = 2;
 
 const F0 = 0;
 const JITTER = 2;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { LLD_COUNT, LLD_DIMS, LOGMEL_BANDS, type Features } from '../../../src/features/types.ts';
 import { COMPARE_AB_NAMES, COMPARE_FUNCTIONALS_DIM, COMPARE_NZ_NAMES, compareFunctionalNames, compareFunctionals } from '../../../src/model/linear/compare.ts';
-import { extremes, lpc, peaks2, percentileGroup, regression, relThSegments, runs, times } from '../../../src/model/linear/contour-stats.ts';
+import { extremes, lpc, nonXSegments, peaks2, percentileGroup, pickExtrema, ratioLimit, regression, relThSegments, runs, times } from '../../../src/model/linear/contour-stats.ts';
 import { bandSpectralLlds, EGEMAPS_FUNCTIONALS_DIM, EGEMAPS_MISSING, EGEMAPS_NAMES, egemapsFunctionals } from '../../../src/model/linear/egemaps.ts';
 import { FunctionalsError } from '../../../src/model/linear/functionals.ts';
 import { parseLinearWeights } from '../../../src/model/linear/model.ts';
@@ -27,13 +27,17 @@ describe('contour statistics', () => {
     expect(r[3]).toBeCloseTo(0, 9); // no curvature
     const perSec = regression(line, 3, 23, true, 0.01);
     expect(perSec[0]).toBeCloseTo(200 / 20, 9);
-    const par = Float64Array.from({ length: 9 }, (_, i) => (i - 4) ** 2); // 16 … 0 … 16
-    const q = regression(par, 0, 16, false, 0.01);
-    expect(q[3]).toBeCloseTo(1 / 16, 9);
-    expect(q[4]).toBeCloseTo(-8 / 16, 9);
-    expect(q[5]).toBeCloseTo(16 / 16, 9);
+    const par = Float64Array.from({ length: 101 }, (_, i) => ((i - 50) / 50) ** 2); // 1 … 0 … 1
+    const q = regression(par, 0, 1, false, 0.01);
+    expect(q[3]).toBeCloseTo(1 / 2500, 9);
+    expect(q[4]).toBeCloseTo(-100 / 2500, 9);
+    expect(q[5]).toBeCloseTo(1, 9);
     expect(q[6]).toBeCloseTo(0, 12);
-    expect(q[7]).toBeCloseTo(4 / 9, 12); // symmetric |x| around frame 4, over 9 frames
+    expect(q[7]).toBeCloseTo(50 / 101, 12); // symmetric |x| around frame 50, over 101 frames
+    // openSMILE's soft limit: a slope beyond range/10 per frame is compressed (a step 0 → 1 in 3 frames)
+    const steep = regression(Float64Array.of(0, 0.5, 1), 0, 1, false, 0.01);
+    expect(steep[0]).toBeLessThan(0.5);
+    expect(steep[0]).toBeGreaterThan(0.1);
   });
 
   it('percentiles, extremes and times of a ramp', () => {
@@ -54,10 +58,20 @@ describe('contour statistics', () => {
       ar[i] = 0.8 * ar[i - 1]! + (s / 2147483648 - 0.5);
     }
     const a = lpc(ar, 5);
-    expect(a[1]).toBeCloseTo(0.8, 1);
+    expect(a[1]).toBeCloseTo(-0.8, 1); // A(z) = 1 − 0.8 z⁻¹
     expect(Math.abs(a[2]!)).toBeLessThan(0.08);
     expect(runs([0, 1, 1, 0, 0, 2, 0, 3, 3, 3], (v) => v !== 0)).toEqual([2, 1, 3]);
-    expect(relThSegments([0, 0, 0, 0, 10, 10, 10, 0, 0, 0], 0, 10, [0.25, 0.75], 1)).toEqual([4, 3, 3]);
+    // trailing 3-frame average of a 0/10 pulse crosses 2.5 at frame 4 (3.33), 7.5 at frame 6 (10), then 7.5 at
+    // frame 7 and 2.5 at frame 8 (too close to frame 7: segMinLng 2); lengths from the start offset −1
+    expect(relThSegments([0, 0, 0, 0, 10, 10, 10, 0, 0, 0, 0, 0], 0, 10, [0.25, 0.75])).toEqual([5, 3]);
+    // nonX: segments need 3 frames, end at 2 equal frames, record last − first index; 1-frame gaps bridged
+    expect(nonXSegments([0, 5, 5, 5, 5, 0, 0, 0, 5, 5, 0, 5, 5, 5, 0, 5, 5])).toEqual([3, 8]);
+    expect(nonXSegments([5, 5])).toEqual([]);
+    // the soft ratio limit: linear up to 10, approaching 20
+    expect(ratioLimit(5, 10, 10)).toBe(5);
+    expect(ratioLimit(1e6, 10, 10)).toBeLessThanOrEqual(20);
+    expect(ratioLimit(1e6, 10, 10)).toBeGreaterThan(19);
+    expect(ratioLimit(-1e6, 10, 10)).toBeCloseTo(-ratioLimit(1e6, 10, 10), 12);
   });
 
   it('peaks of a sine: one per period, mean distance the period, slopes from the amplitude', () => {
@@ -65,8 +79,13 @@ describe('contour statistics', () => {
     const sine = Float64Array.from({ length: 400 }, (_, i) => Math.sin((2 * Math.PI * i) / period));
     const p = peaks2(sine, 0, 2, 0.01);
     expect(p[0]).toBeCloseTo(period * 0.01, 6); // meanPeakDist, s
-    expect(p[1]).toBeCloseTo(0, 6);
+    // openSMILE measures the peak-distance deviation from each maximum to the minimum before it (20 frames)
+    expect(p[1]).toBeCloseTo(20 * 0.01, 6);
     expect(p[4]).toBeCloseTo(1, 2); // mean peak value
+    expect(p[3]).toBe(0); // all peaks equal: range 0 relative to the contour's 2
+    // small ripples (below 10 % of the range) on a slow wave are not peaks
+    const ripple = Float64Array.from({ length: 200 }, (_, i) => Math.sin((2 * Math.PI * i) / 100) + 0.02 * Math.sin((2 * Math.PI * i) / 4));
+    expect(pickExtrema(ripple, 0.1, 2).filter((e) => e.max)).toHaveLength(2);
     // rising flank: −1 → 1 in half a period (0.2 s) = 10 per second, likewise falling (the partial flanks
     // at both ends are slower, so the means fall a little short)
     expect(p[8]).toBeGreaterThan(9);
@@ -99,9 +118,10 @@ describe('ComParE 2016 functionals', () => {
     expect(at('lld[0]_range')).toBe(0);
     expect(at('lld[0]_stddev')).toBe(0);
     expect(at('lld[0]_nnz')).toBeCloseTo(0.3, 6);
-    expect(at('lld[0]_meanSegLen')).toBeCloseTo(0.15, 6); // 0.2 s and 0.1 s
-    expect(at('lld[0]_maxSegLen')).toBeCloseTo(0.2, 6);
-    expect(at('lld[0]_minSegLen')).toBeCloseTo(0.1, 6);
+    // voiced runs of 20 and 10 frames; openSMILE's nonX records last − first index: 19 and 9 frames
+    expect(at('lld[0]_meanSegLen')).toBeCloseTo(0.14, 6);
+    expect(at('lld[0]_maxSegLen')).toBeCloseTo(0.19, 6);
+    expect(at('lld[0]_minSegLen')).toBeCloseTo(0.09, 6);
     expect(at('lld[0]_segLenStddev')).toBeCloseTo(0.05, 6);
     // loudness column (A) is a ramp 0…99
     expect(at('lld[6]_quartile2')).toBeCloseTo(49.5, 4);
