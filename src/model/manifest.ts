@@ -8,6 +8,10 @@ import type { MsirConfig } from './presets.ts';
 
 export type Branch = 'cr' | 'lld' | 'w2v';
 
+/** Functionals sets of the linear arch (src/model/linear/sets.ts). */
+export const FUNCTIONALS_SET_NAMES = ['project', 'compare', 'egemaps'] as const;
+export type FunctionalsSetName = (typeof FUNCTIONALS_SET_NAMES)[number];
+
 export interface NormalisationStats {
   mean: number[];
   std: number[];
@@ -43,6 +47,8 @@ export interface ModelManifest {
     [key: string]: unknown;
   };
   metrics: Record<string, unknown>;
+  /** arch 'linear' only: the utterance functionals it runs on; absent = 'project' (every older linear model). */
+  functionals?: FunctionalsSetName;
   /** arch 'msir' only: the tfjs layers model file in the folder and the architecture it was built from. */
   msir?: { modelFile: string; config: MsirConfig };
   /** arch 'ensemble' only: member model folders, relative to this one, and their weights in the mean. */
@@ -128,6 +134,10 @@ export function parseManifest(json: unknown): ModelManifest {
   need(Array.isArray(t.corpora) && t.corpora.every((c) => isObj(c) && typeof c.name === 'string' && typeof c.licence === 'string'), 'training.corpora must list { name, licence }');
   need(typeof t.seed === 'number' && typeof t.commit === 'string' && typeof t.date === 'string', 'training needs seed (number), commit and date (strings)');
   need(isObj(m.metrics), 'metrics must be an object');
+  if (m.functionals !== undefined) {
+    need(m.arch === 'linear', `functionals is a field of linear models only (arch is ${JSON.stringify(m.arch)})`);
+    need((FUNCTIONALS_SET_NAMES as readonly unknown[]).includes(m.functionals), `functionals must be one of ${FUNCTIONALS_SET_NAMES.join(', ')}, got ${JSON.stringify(m.functionals)}`);
+  }
   if (m.arch === 'msir') {
     need(branches.length > 0, 'an msir model needs at least one branch');
     need(isObj(m.msir) && typeof m.msir.modelFile === 'string' && isObj(m.msir.config), 'an msir model needs msir.modelFile and msir.config');

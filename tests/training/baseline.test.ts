@@ -76,6 +76,23 @@ describe('linear baseline', () => {
     expect(stdout).not.toContain('not scored');
   });
 
+  it('SVM on ComParE 2016 and eGeMAPS-style functionals: the exported linear model reproduces the trainer in evaluateModel', async () => {
+    for (const functionals of ['compare', 'egemaps'] as const) {
+      const dir = path.join(tmp, `model-${functionals}`);
+      const res = await trainLinear({ corpora: [corpus], out: dir, cacheDir, cGrid: [1e-4, 0.1], functionals, classifier: 'svm', workers: 2, log: () => {} });
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      expect(manifest.functionals).toBe(functionals);
+      expect(manifest.normalisation.functionals.mean).toHaveLength(functionals === 'compare' ? 6373 : 66);
+      expect(manifest.training.classifier).toMatch(/linear SVM/);
+      expect(Object.keys(manifest.training.platt)).toEqual([...EMOTIONS]);
+      for (const e of EMOTIONS) expect(manifest.training.platt[e].A).toBeGreaterThan(0);
+      const out = await evaluateModel({ model: dir, corpora: [corpus], split: 'test', cacheDir });
+      expect(out.summary.uar).toBeCloseTo(res.test!.summary.uar, 10);
+      expect(out.summary.f1).toBeCloseTo(res.test!.summary.f1, 10);
+      for (const e of EMOTIONS) expect(out.perEmotion[e].confusion).toEqual(res.test!.perEmotion[e].confusion);
+    }
+  }, 120_000);
+
   it('`msir eval` prints the table and writes the JSON report', async () => {
     const json = path.join(tmp, 'eval.json');
     const { stdout } = await promisify(execFile)(

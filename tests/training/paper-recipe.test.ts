@@ -1,5 +1,6 @@
 // `npm run paper` (training/recipes/paper.sh) in a tiny configuration, end to end: every branch subset with
-// CE and focal loss, a two-value ζ sweep, the shared-ζ control and the functionals baseline train on a
+// CE and focal loss, a two-value ζ sweep, the shared-ζ control and the three functional baselines (project
+// functionals + logistic regression, ComParE 2016 + linear SVM, eGeMAPS-style + linear SVM) train on a
 // toy corpus (tiny preset, one epoch, one seed); the gathered JSON, the markdown tables and the ζ SVG must
 // have the expected rows and be well-formed.
 import { spawnSync } from 'node:child_process';
@@ -35,7 +36,7 @@ const tinyEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
 let run: ReturnType<typeof spawnSync>;
 let result: PaperResult;
 
-const CONFIGS = ['linear', 'cr-ce', 'cr-focal', 'lld-ce', 'lld-focal', 'cr+lld-ce', 'cr+lld-focal', 'zeta-lld-c0', 'zeta-lld-c1', 'lld-focal-zeta2'];
+const CONFIGS = ['linear', 'compare-svm', 'egemaps-svm', 'cr-ce', 'cr-focal', 'lld-ce', 'lld-focal', 'cr+lld-ce', 'cr+lld-focal', 'zeta-lld-c0', 'zeta-lld-c1', 'lld-focal-zeta2'];
 
 beforeAll(() => {
   makeToyCorpus(path.join(tmp, 'toy'));
@@ -141,7 +142,18 @@ describe('npm run paper (tiny configuration)', () => {
       for (const row of rows) expect(row.split(' | ').length, row).toBe(cols);
     }
     const means = tables[0]!.split('\n').filter((l) => l.trim());
-    expect(means).toHaveLength(2 + 8 + 1); // header, 8 configurations (ζ-sweep runs are in their own table), paper row
+    expect(means).toHaveLength(2 + 10 + 1); // header, 10 configurations (ζ-sweep runs are in their own table), paper row
+    expect(means[2]).toMatch(/^\| Project functionals \+ logistic regression \|/);
+    expect(means[3]).toMatch(/^\| ComParE 2016 functionals \+ linear SVM \|/);
+    expect(means[4]).toMatch(/^\| eGeMAPS-style functionals \+ linear SVM \|/);
+    // the baselines' own table: features with their dimension, val-chosen C, val and test
+    expect(md).toContain('#### Functional baselines, val and test');
+    const bt = tables.find((t) => t.startsWith('| baseline |'))!.split('\n').filter((l) => l.trim());
+    expect(bt).toHaveLength(2 + 3);
+    expect(bt[2]).toContain('(1300)');
+    expect(bt[3]).toContain('(6373)');
+    expect(bt[4]).toContain('(66)');
+    for (const row of bt.slice(2)) expect(row).toMatch(/\| [\d.e-]+ \/ [\d.e-]+ \/ [\d.e-]+ \/ [\d.e-]+ \|/);
     expect(means.at(-1)).toContain('82.1');
     expect(means.at(-1)).toContain('71.2');
     expect(md).toContain('#### ζ sweep (Fig. 5)');
@@ -177,6 +189,10 @@ describe('npm run paper (tiny configuration)', () => {
         .filter((l) => l.includes('\t'))
         .map((l) => l.split('\t')[1]!);
     expect(new Set(plan({}))).toEqual(new Set(CONFIGS));
+    expect(plan({ BASELINES: 'egemaps-svm' }).filter((c) => c.endsWith('svm') || c === 'linear')).toEqual(['egemaps-svm']);
+    const bad = spawnSync('bash', [recipe], { env: tinyEnv({ DRY_RUN: '1', WORK: path.join(tmp, 'dry'), BASELINES: 'gemaps' }), encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("unknown baseline 'gemaps'");
     const w = plan({ WAV2VEC2: '/some/wav2vec2' });
     for (const c of ['w2v-ce', 'w2v-focal', 'cr+w2v-focal', 'lld+w2v-ce', 'cr+lld+w2v-ce', 'cr+lld+w2v-focal']) expect(w).toContain(c);
   });

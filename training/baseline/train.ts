@@ -1,6 +1,8 @@
-// Trains the linear baseline as the paper's reference: utterance functionals of the project's LLDs →
-// z-score (train split) → class-balanced L2 logistic regression per emotion, C chosen per emotion on
-// val (UAR at the val-chosen threshold). Writes a model folder: manifest.json (arch 'linear') + linear.json.
+// Trains the linear baselines as the paper's references: utterance functionals (the project's set, the
+// ComParE 2016 set or the eGeMAPS-style set: src/model/linear/sets.ts) → z-score (train split) →
+// class-balanced L2 logistic regression or linear SVM per emotion, C chosen per emotion on val (UAR at
+// the val-chosen threshold). An SVM's decision value is Platt-scaled on val (sigmoid(A·f + B), folded into
+// the weights), so both export the same arch 'linear' model: manifest.json + linear.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clip } from '../../src/eval/corpus/index.ts';
@@ -8,13 +10,18 @@ import { chooseThresholds, evaluate, type EvalReport } from '../../src/eval/metr
 import { LLD_COUNT, LOGMEL_BANDS } from '../../src/features/types.ts';
 import { EMOTIONS, type Emotion } from '../../src/model/emotions.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
-import { FUNCTIONAL_NAMES, FUNCTIONALS_DIM, FUNCTIONALS_VERSION, utteranceFunctionals } from '../../src/model/linear/functionals.ts';
+import type { FunctionalsSetName } from '../../src/model/manifest.ts';
+import { FUNCTIONAL_NAMES } from '../../src/model/linear/functionals.ts';
+import { compareFunctionalNames } from '../../src/model/linear/compare.ts';
+import { EGEMAPS_MISSING, EGEMAPS_NAMES } from '../../src/model/linear/egemaps.ts';
+import { functionalsSet } from '../../src/model/linear/sets.ts';
 import { LINEAR_WEIGHTS_FILE, linearForward, type LinearWeights } from '../../src/model/linear/model.ts';
 import { extractAll } from '../data/cache.ts';
 import { formatAugmentSpec, type AugmentSpec } from '../augment/index.ts';
 import { fitSpeakerNorm, speakerNormalised, type SpeakerNormOptions } from '../data/speaker-norm.ts';
 import { labelled, loadCorpora } from '../data/corpus.ts';
 import { balancedWeights, fitLogistic } from './logreg.ts';
+import { fitSvm, svmDecision } from './svm.ts';
 import { corpusLicence, gitCommit } from '../provenance.ts';
 
 export interface TrainLinearOptions {
@@ -24,8 +31,12 @@ export interface TrainLinearOptions {
   name?: string;
   cacheDir?: string;
   workers?: number;
-  /** Regularisation grid (liblinear's C); default 10^-4 … 10^1. */
+  /** Regularisation grid (liblinear's C); default 10^-4 … 10^1 (logistic), 10^-5 … 10^1 (SVM). */
   cGrid?: number[];
+  /** Utterance functionals (default 'project': 65 LLDs + Δ × 10 functionals). */
+  functionals?: FunctionalsSetName;
+  /** 'logreg' (default) = L2 logistic regression; 'svm' = L2-regularised L2-loss linear SVM (dual CD). */
+  classifier?: 'logreg' | 'svm';
   /** Active speech level (dBFS) every clip is scaled to before feature extraction; undefined = raw audio. */
   levelDb?: number;
   /** Speaker normalisation of the LLD frames before the functionals (statistics per speaker). */
@@ -99,8 +110,7 @@ export function fitZScore(rows: Float32Array[], dim: number): { mean: number[]; 
   return { mean: Array.from(mean), std };
 }
 
-function design(rows: Float32Array[], norm: { mean: number[]; std: number[] }): Float64Array {
-  const d = FUNCTIONALS_DIM;
+function design(rows: Float32Array[], norm: { mean: number[]; std: number[] }, d: number): Float64Array {
   const X = new Float64Array(rows.length * d);
   rows.forEach((r, i) => {
     for (let j = 0; j < d; j++) X[i * d + j] = (r[j] - norm.mean[j]) / norm.std[j];
@@ -112,12 +122,15 @@ const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '—');
 
 export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinearResult> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const cGrid = opts.cGrid ?? [1e-4, 1e-3, 1e-2, 1e-1, 1, 10];
+  const classifier = opts.classifier ?? 'logreg';
+  const set = functionalsSet(opts.functionals);
+  const cGrid = opts.cGrid ?? (classifier === 'svm' ? [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10] : [1e-4, 1e-3, 1e-2, 1e-1, 1, 10]);
   const seed = opts.seed ?? 1;
   const all = labelled(await loadCorpora(opts.corpora)) as LabelledClip[];
   const { train, val, test } = splitClips(all, seed);
   if (train.length === 0) throw new Error('no training clips (no clip has split "train" in the 4-class subset)');
   if (val.length === 0) throw new Error('no validation clips: need a val split or several train speakers');
+  log(`baseline: ${set.label} → ${classifier === 'svm' ? 'linear SVM' : 'logistic regression'}`);
   log(`baseline: ${train.length} train, ${val.length} val, ${test.length} test clips (4-class subset)`);
 
   let t0 = performance.now();
@@ -127,7 +140,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   const featureSec = (performance.now() - t0) / 1000;
   const keep = (cs: LabelledClip[]): LabelledClip[] => cs.filter((c) => feats.has(c.id));
   const [tr, va, te] = [keep(train), keep(val), keep(test)];
-  const fx = (cs: LabelledClip[]): Float32Array[] => cs.map((c) => utteranceFunctionals(feats.get(c.id)!.features));
+  const fx = (cs: LabelledClip[]): Float32Array[] => cs.map((c) => set.compute(feats.get(c.id)!.features));
   // Augmented copies of the training clips: extra training rows with the clip's label (val and test never);
   // the z-score below stays fitted on the clean rows, as the MSIR path normalises its copies.
   const augRows: Float32Array[] = [];
@@ -139,7 +152,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
     for (const c of tr) {
       const f = fa.get(c.id);
       if (f) {
-        augRows.push(utteranceFunctionals(f.features));
+        augRows.push(set.compute(f.features));
         augLabels.push(c.label);
       }
     }
@@ -151,14 +164,19 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   const Ftr = fx(tr);
   const Fva = fx(va);
   const Fte = fx(te);
-  const norm = fitZScore(Ftr, FUNCTIONALS_DIM);
-  const Xtr = design([...Ftr, ...augRows], norm);
-  const Xva = design(Fva, norm);
-  const d = FUNCTIONALS_DIM;
+  const d = set.dim;
+  const norm = fitZScore(Ftr, d);
+  const Xtr = design([...Ftr, ...augRows], norm, d);
+  const Xva = design(Fva, norm, d);
   const weights: number[][] = [];
   const bias: number[] = [];
   const chosenC: number[] = [];
   const grid: Record<string, Record<string, number>> = {};
+  const platt: Record<string, { A: number; B: number }> = {};
+  const svmIters: Record<string, number> = {};
+  const svmNotConverged: Record<string, number[]> = {};
+  // dual coordinate descent passes: cheap when the design is small, so allow many more there
+  const svmMaxIter = Math.max(2000, Math.floor(5e9 / Math.max(1, trLabels.length * d)));
   const valScore = (X: Float64Array, n: number, w: Float64Array, b: number): Float64Array => {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -172,24 +190,41 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   for (const [k, emotion] of EMOTIONS.entries()) {
     const y = Uint8Array.from(trLabels, (l) => (l === emotion ? 1 : 0));
     const s = balancedWeights(y);
-    let best: { uar: number; C: number; w: Float64Array; b: number } | null = null;
+    let best: { uar: number; C: number; w: Float64Array; b: number; iterations: number } | null = null;
     grid[emotion] = {};
     for (const C of cGrid) {
-      const fit = fitLogistic(Xtr, trLabels.length, d, y, s, { lambda: 1 / (C * trLabels.length) });
+      const fit = classifier === 'svm'
+        ? fitSvm(Xtr, trLabels.length, d, y, s, { C, loss: 'l2', seed, maxIter: svmMaxIter })
+        : { ...fitLogistic(Xtr, trLabels.length, d, y, s, { lambda: 1 / (C * trLabels.length) }) };
+      // the val threshold is chosen on a monotone score: the logistic probability, or the SVM's decision value squashed
       const p = valScore(Xva, va.length, fit.w, fit.b);
       // UAR of this emotion on val at its val-chosen threshold
       const probs = Array.from(p, (v) => EMOTIONS.map((_, kk) => (kk === k ? v : 0)));
       const t = chooseThresholds(probs, vaLabels)[k];
       const uar = evaluate(probs, vaLabels, EMOTIONS.map((_, kk) => (kk === k ? t : 0.5))).perEmotion[emotion].uar;
       grid[emotion][String(C)] = Number(uar.toFixed(2));
-      if (!best || uar > best.uar + 1e-9) best = { uar, C, w: fit.w, b: fit.b };
+      if ('violation' in fit && fit.violation > 0.01) (svmNotConverged[emotion] ??= []).push(C);
+      if (!best || uar > best.uar + 1e-9) best = { uar, C, w: fit.w, b: fit.b, iterations: fit.iterations };
+    }
+    if (classifier === 'svm') {
+      // Platt scaling on val: P(emotion) = sigmoid(A·f + B) with f the decision value, folded into w and b
+      const f = svmDecision(Xva, va.length, d, best!.w, best!.b);
+      const yv = Uint8Array.from(vaLabels, (l) => (l === emotion ? 1 : 0));
+      const pf = fitLogistic(f, va.length, 1, yv, new Float64Array(va.length).fill(1), { lambda: 1e-4 });
+      const A = pf.w[0]! > 0 ? pf.w[0]! : 1;
+      const B = pf.w[0]! > 0 ? pf.b : 0;
+      best!.w = best!.w.map((v) => A * v);
+      best!.b = A * best!.b + B;
+      platt[emotion] = { A: Number(A.toPrecision(6)), B: Number(B.toPrecision(6)) };
+      svmIters[emotion] = best!.iterations;
     }
     weights.push(Array.from(best!.w));
     bias.push(best!.b);
     chosenC.push(best!.C);
+    if (svmNotConverged[emotion]) log(`baseline: ${emotion}: the SVM did not converge in ${svmMaxIter} passes at C = ${svmNotConverged[emotion]!.join(', ')}`);
     log(`baseline: ${emotion.padEnd(7)} C=${best!.C} val UAR ${fmt(best!.uar)} (grid ${cGrid.map((C) => `${C}:${fmt(grid[emotion][String(C)])}`).join(' ')})`);
   }
-  const lw: LinearWeights = { formatVersion: 1, functionalsVersion: FUNCTIONALS_VERSION, dim: d, weights, bias };
+  const lw: LinearWeights = { formatVersion: 1, functionalsVersion: set.version, dim: d, weights, bias };
   const predictAll = (F: Float32Array[]): Float32Array[] => F.map((f) => linearForward(f, norm, lw));
   const pVa = predictAll(Fva);
   const thresholds = chooseThresholds(pVa, vaLabels);
@@ -205,6 +240,7 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
     formatVersion: 1,
     name: opts.name ?? path.basename(path.resolve(opts.out)),
     arch: 'linear',
+    functionals: set.name,
     branches: ['lld'],
     inputs: { lld: '2d' },
     features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: LOGMEL_BANDS, lldCount: LLD_COUNT, ...(opts.levelDb !== undefined ? { levelDb: opts.levelDb } : {}) },
@@ -218,8 +254,11 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
       seed,
       commit: gitCommit(),
       date: new Date().toISOString(),
-      classifier: 'L2 logistic regression per emotion, class-balanced, L-BFGS; C per emotion chosen on val',
-      functionals: { version: FUNCTIONALS_VERSION, names: [...FUNCTIONAL_NAMES], columns: 'LLD 0–64 and Δ 65–129', dim: d },
+      classifier: classifier === 'svm'
+        ? 'linear SVM per emotion (L2-regularised L2-loss, dual coordinate descent, class-balanced, bias as a regularised feature); C per emotion chosen on val; decision value Platt-scaled on val'
+        : 'L2 logistic regression per emotion, class-balanced, L-BFGS; C per emotion chosen on val',
+      functionals: functionalsInfo(set.name, set.version, d, set.label),
+      ...(classifier === 'svm' ? { platt, svmPasses: svmIters, svmMaxPasses: svmMaxIter, svmNotConverged } : {}),
       C: Object.fromEntries(EMOTIONS.map((e, k) => [e, chosenC[k]])),
       valUarGrid: grid,
       clips: { train: tr.length, val: va.length, test: te.length },
@@ -234,4 +273,11 @@ export async function trainLinear(opts: TrainLinearOptions): Promise<TrainLinear
   await writeFile(path.join(out, LINEAR_WEIGHTS_FILE), JSON.stringify(lw));
   log(`baseline: wrote ${out} (features ${featureSec.toFixed(1)} s, fit ${fitSec.toFixed(1)} s)`);
   return { manifest, val: valReport, test: testReport, seconds: { features: featureSec, fit: fitSec } };
+}
+
+/** What the manifest records of the functionals set (names of its columns, or how they are laid out). */
+function functionalsInfo(name: FunctionalsSetName, version: number, dim: number, label: string): Record<string, unknown> {
+  if (name === 'compare') return { set: name, label, version, dim, names: compareFunctionalNames() };
+  if (name === 'egemaps') return { set: name, label, version, dim, names: [...EGEMAPS_NAMES], missing: [...EGEMAPS_MISSING] };
+  return { set: name, version, names: [...FUNCTIONAL_NAMES], columns: 'LLD 0–64 and Δ 65–129', dim };
 }

@@ -11,7 +11,12 @@ const usage = `usage: msir train --corpus DIR [--corpus DIR…] --out DIR [optio
 
 Trains on the 4-class subset (happy, neutral, sad, angry) of the corpora's train split, selects the
 best epoch and per-emotion thresholds on val, reports test, and writes a model folder.
-  --arch msir|svm          model (default msir); svm = the linear baseline (functionals + logistic regression)
+  --arch msir|svm          model (default msir); svm = the linear baselines (utterance functionals → z-score
+                           → linear classifier per emotion, C chosen on val), options:
+  --functionals SET        project (default: 65 LLDs + Δ × 10 functionals, 1300), compare (ComParE 2016
+                           functionals, 6373) or egemaps (eGeMAPS-style, 66 of the 88)
+  --classifier logreg|svm  L2 logistic regression (default) or linear SVM (L2-loss, dual coordinate
+                           descent, Platt-scaled on val)
   --branches LIST          cr,lld,w2v subset (default cr,lld)
   --preset cpu|paper|tiny  model size (default cpu)
   --logmel 2d|3d           log-Mel input variant (default 2d)
@@ -79,6 +84,8 @@ export async function run(args: string[]): Promise<number> {
       corpus: { type: 'string', multiple: true },
       out: { type: 'string' },
       arch: { type: 'string', default: 'msir' },
+      functionals: { type: 'string', default: 'project' },
+      classifier: { type: 'string', default: 'logreg' },
       branches: { type: 'string', default: 'cr,lld' },
       preset: { type: 'string', default: 'cpu' },
       logmel: { type: 'string' },
@@ -136,7 +143,12 @@ export async function run(args: string[]): Promise<number> {
   const augment = values.augment === undefined ? undefined : parseAugmentSpec(values.augment);
   if (values.arch === 'svm' || values.arch === 'linear') {
     const { trainLinear } = await import('../baseline/train.ts');
-    await trainLinear({ corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), levelDb, ...(speakerNorm ? { speakerNorm } : {}), ...(augment ? { augment } : {}), log: (l) => console.log(l) });
+    const { FUNCTIONALS_SET_NAMES } = await import('../../src/model/manifest.ts');
+    const functionals = values.functionals as (typeof FUNCTIONALS_SET_NAMES)[number];
+    if (!FUNCTIONALS_SET_NAMES.includes(functionals)) throw new Error(`--functionals must be one of ${FUNCTIONALS_SET_NAMES.join(', ')}, got ${values.functionals}`);
+    const classifier = values.classifier;
+    if (classifier !== 'logreg' && classifier !== 'svm') throw new Error(`--classifier must be logreg or svm, got ${classifier}`);
+    await trainLinear({ functionals, classifier, corpora: values.corpus, out: values.out, name: values.name, cacheDir: values.cache, workers: values.workers ? int('workers', values.workers) : undefined, seed: int('seed', values.seed), levelDb, ...(speakerNorm ? { speakerNorm } : {}), ...(augment ? { augment } : {}), log: (l) => console.log(l) });
     return 0;
   }
   if (values.arch !== 'msir') throw new Error(`--arch must be msir or svm, got ${values.arch}`);

@@ -19,9 +19,14 @@
 #   the value ZETAS[(e + k) mod |ZETAS|], so over |ZETAS| runs every emotion is trained once at every ζ
 #   (per seed in LLD_SEEDS). SHARED_ZETA (a value, empty = none) adds a control run with that ζ for all
 #   four emotions, to compare with the ζ = 1 focal run;
-# - the functional-feature baseline(s) in BASELINES: `linear` = the project's utterance functionals
-#   (65 LLDs + Δ × 10 functionals = 1300 values) → z-score → L2 logistic regression per emotion
-#   (`msir train --arch svm`); deterministic, so one run.
+# - the functional-feature baselines in BASELINES (each deterministic, so one run; C per emotion and
+#   the thresholds chosen on val):
+#   `linear`      = the project's utterance functionals (65 LLDs + Δ × 10 functionals = 1300 values)
+#                   → z-score → L2 logistic regression per emotion (`msir train --arch svm`);
+#   `compare-svm` = the paper's ComParE baseline: ComParE 2016 functionals (6373, reimplemented over the
+#                   project's LLDs) → z-score → linear SVM (`--functionals compare --classifier svm`);
+#   `egemaps-svm` = the paper's eGeMAPS baseline: eGeMAPS-style functionals (66 of the 88; no formants,
+#                   H1–H2, H1–A3) → z-score → linear SVM (`--functionals egemaps --classifier svm`).
 # Then training/scripts/paper-results.ts gathers the models' manifests into OUT/paper.json and
 # OUT/zeta.svg, prints the tables, and (when OUT is docs/experiments) regenerates docs/experiments.md.
 #
@@ -43,7 +48,7 @@ EPOCHS=${EPOCHS-12}
 PATIENCE=${PATIENCE-4}
 PRESET=${PRESET-cpu}
 TRAIN_FLAGS=${TRAIN_FLAGS-}
-BASELINES=${BASELINES-linear}
+BASELINES=${BASELINES-linear compare-svm egemaps-svm}
 WAV2VEC2=${WAV2VEC2-}
 JOBS=${JOBS:-2}
 NICE=${NICE:-15}
@@ -61,7 +66,12 @@ add() { plan+=("$(printf '%s\t' "$@")"); }
 subsets=(cr lld cr,lld)
 [ -n "$WAV2VEC2" ] && subsets+=(w2v cr,w2v lld,w2v cr,lld,w2v)
 tag() { echo "${1//,/+}"; }
-for b in $BASELINES; do add "$b" "$b" baseline - - - 1; done
+for b in $BASELINES; do
+  case "$b" in
+    linear | compare-svm | egemaps-svm) add "$b" "$b" baseline - - - 1 ;;
+    *) echo "[paper] unknown baseline '$b' in BASELINES (linear, compare-svm, egemaps-svm)" >&2; exit 2 ;;
+  esac
+done
 for br in "${subsets[@]}"; do
   seeds=$SEEDS
   [ "$br" = lld ] && seeds=$LLD_SEEDS
@@ -98,6 +108,10 @@ train() {
   local args=("${CORPORA[@]}" --out "$WORK/$run" --name "$run" --seed "$seed")
   if [ "$group" = baseline ]; then
     args+=(--arch svm)
+    case "$run" in
+      compare-svm) args+=(--functionals compare --classifier svm) ;;
+      egemaps-svm) args+=(--functionals egemaps --classifier svm) ;;
+    esac
   else
     args+=(--branches "$branches" --loss "$loss" --preset "$PRESET" --epochs "$EPOCHS" --patience "$PATIENCE")
     [ "$loss" = focal ] && args+=(--focal-zeta "$zeta")

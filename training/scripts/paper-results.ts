@@ -88,6 +88,9 @@ export function gather(work: string, opts: { wallSeconds?: number | null; env?: 
       clips: t.clips ?? null,
       val,
       test: metricsOf(man.metrics?.test),
+      ...(p.group === 'baseline'
+        ? { chosenC: (t.C as Record<Emotion, number> | undefined) ?? null, featureDim: (t.functionals?.dim as number | undefined) ?? null }
+        : {}),
     });
   }
   const settings = Object.fromEntries(SETTINGS.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]));

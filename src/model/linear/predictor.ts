@@ -3,7 +3,7 @@
 import { EMOTIONS } from '../emotions.ts';
 import type { ModelManifest } from '../manifest.ts';
 import type { EmotionPredictor, Prediction, PredictorInput } from '../predictor.ts';
-import { utteranceFunctionals } from './functionals.ts';
+import { functionalsSet, type FunctionalsSet } from './sets.ts';
 import { checkNormalisation, LINEAR_WEIGHTS_FILE, LinearModelError, linearForward, parseLinearWeights, type LinearWeights } from './model.ts';
 
 const isUrlLike = (s: string): boolean => /^(https?:|blob:|data:)/i.test(s);
@@ -35,19 +35,21 @@ export async function readModelJson(base: string, name: string): Promise<unknown
 export class LinearPredictor implements EmotionPredictor {
   readonly manifest: ModelManifest;
   private readonly weights: LinearWeights;
+  private readonly set: FunctionalsSet;
 
   constructor(manifest: ModelManifest, weights: LinearWeights) {
     if (manifest.arch !== 'linear') throw new LinearModelError(`manifest arch is "${manifest.arch}", not "linear"`);
     if (manifest.emotions.join() !== EMOTIONS.join()) {
       throw new LinearModelError(`manifest emotions [${manifest.emotions.join(', ')}] differ from [${EMOTIONS.join(', ')}]`);
     }
-    checkNormalisation(manifest.normalisation.functionals);
+    checkNormalisation(manifest.normalisation.functionals, manifest.functionals);
+    this.set = functionalsSet(manifest.functionals);
     this.manifest = manifest;
     this.weights = weights;
   }
 
   async predict(input: PredictorInput): Promise<Prediction> {
-    const f = utteranceFunctionals(input.features, this.manifest.features.frameStepSec);
+    const f = this.set.compute(input.features, this.manifest.features.frameStepSec);
     return { probabilities: linearForward(f, this.manifest.normalisation.functionals, this.weights), attention: {} };
   }
 
@@ -58,6 +60,6 @@ export class LinearPredictor implements EmotionPredictor {
 
 /** Load linear.json from the model folder (directory in Node, URL in the browser) and build the predictor. */
 export async function createLinearPredictor(manifest: ModelManifest, baseUrlOrDir: string): Promise<EmotionPredictor> {
-  const weights = parseLinearWeights(await readModelJson(baseUrlOrDir, LINEAR_WEIGHTS_FILE), `${baseUrlOrDir}/${LINEAR_WEIGHTS_FILE}`);
+  const weights = parseLinearWeights(await readModelJson(baseUrlOrDir, LINEAR_WEIGHTS_FILE), `${baseUrlOrDir}/${LINEAR_WEIGHTS_FILE}`, manifest.functionals);
   return new LinearPredictor(manifest, weights);
 }
