@@ -11,7 +11,8 @@
 //  D. cold start: navigation → detector ready (first result possible), fresh browser context, and the
 //     bytes fetched on the way (model folder, and everything).
 // Options: --model URL (default /models/msir-default/), --backend (wasm), --threads N, --runs N (20),
-// --continuous-sec S (20), --dev (Vite dev server instead of the production build), --json FILE.
+// --continuous-sec S (20), --dev (Vite dev server instead of the production build), --detect-only (part A
+// alone, printed, no JSON: for iterating on detect()), --json FILE.
 // The machine may be shared: the load average is printed with the figures.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const { values: opts } = parseArgs({
     runs: { type: 'string', default: '20' },
     'continuous-sec': { type: 'string', default: '20' },
     dev: { type: 'boolean', default: false },
+    'detect-only': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -134,7 +136,7 @@ async function detectOnce(page: Page): Promise<{ total: number; featuresMs: numb
 }
 
 try {
-  const cold = await coldStart();
+  const cold = opts['detect-only'] ? null : await coldStart();
   const page = await openDemo();
   const anchor = await openDemo('layers');
   const info = await page.evaluate(() => {
@@ -154,6 +156,11 @@ try {
     aAnchor.push(await detectOnce(anchor));
   }
   await anchor.close();
+  if (opts['detect-only']) {
+    const t = (xs: Array<Awaited<ReturnType<typeof detectOnce>>>, k: 'total' | 'featuresMs' | 'modelMs') => fmt(stats(xs.map((r) => r[k])));
+    console.log(`machine: ${availableParallelism()} cores, load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} (shared); model ${info.model}, backend ${info.backend}, ${opts.dev ? 'dev server' : 'production build'}`);
+    console.log(`A. detect() on ${UTTERANCE_SEC} s: ${t(a, 'total')}\n   features ${t(a, 'featuresMs')}\n   model ${t(a, 'modelMs')}\n   anchor (runner=layers) ${t(aAnchor, 'total')}`);
+  } else {
 
   // B. live utterance mode.
   await page.selectOption('#mode', 'utterance');
@@ -198,7 +205,7 @@ try {
   console.log(`   provisional (as speech pauses): ${fmt(provisional)}`);
   console.log(`   confirmed (after the VAD's 480 ms hangover): ${fmt(final)}; utterance lengths ${b.final.map((r) => r.len.toFixed(2)).join(', ')} s`);
   console.log(`C. continuous mode (3 s window, default hop; goal ≥ 2 updates/s): ${rate.toFixed(2)} updates/s over ${span.toFixed(1)} s, mean interval ${(intervals.reduce((s, v) => s + v, 0) / intervals.length).toFixed(3)} s, max ${Math.max(...intervals).toFixed(3)} s; window → result ${fmt(contLatency)}`);
-  console.log(`D. cold start, fresh context: navigation → detector ready ${cold.readyMs.toFixed(0)} ms; fetched ${mb(cold.totalBytes)} in ${cold.requests} requests, of which the model ${mb(cold.modelBytes)} (model folder on disk ${mb(diskBytes)})`);
+  console.log(`D. cold start, fresh context: navigation → detector ready ${cold!.readyMs.toFixed(0)} ms; fetched ${mb(cold!.totalBytes)} in ${cold!.requests} requests, of which the model ${mb(cold!.modelBytes)} (model folder on disk ${mb(diskBytes)})`);
   if (opts.json) {
     await writeFile(
       opts.json,
@@ -220,6 +227,7 @@ try {
         2,
       ),
     );
+  }
   }
 } finally {
   await browser.close();

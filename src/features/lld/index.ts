@@ -75,8 +75,13 @@ export function extractLld(x: Float32Array): LldResult {
   const bDD = deltaRegression(bD, bRows, GROUP_B_COLS);
 
   const data = new Float32Array(rows * LLD_DIMS);
+  // Plain loops: a subarray view per row and block was ~8000 small allocations per clip.
   const put = (src: Float32Array, cols: number, col0: number): void => {
-    for (let r = 0; r < rows; r++) data.set(src.subarray(r * cols, r * cols + cols), r * LLD_DIMS + col0);
+    for (let r = 0; r < rows; r++) {
+      const o = r * LLD_DIMS + col0;
+      const i = r * cols;
+      for (let c = 0; c < cols; c++) data[o + c] = src[i + c]!;
+    }
   };
   for (const [block, base] of [[0, 0], [1, LLD_COUNT], [2, 2 * LLD_COUNT]] as const) {
     put([nz, nzD, nzDD][block]!, NZ_COLS, base);

@@ -109,7 +109,7 @@ export function viterbiPitchStates(
           if (j === 0 || c < minCost) { minCost = c; minState = j; }
         }
         costNew[i] = minCost + local[i]!;
-        pathsNew.set(paths.subarray(minState * B, minState * B + B), i * B);
+        for (let k = 0, from = minState * B, to = i * B; k < B; k++) pathsNew[to + k] = paths[from + k]!;
         pathsNew[i * B + slot] = i;
       }
       const tc = cost; cost = costNew; costNew = tc;
