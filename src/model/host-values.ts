@@ -19,3 +19,25 @@ export function hostValues(t: tf.Tensor): Float32Array {
   if (onWasm()) return (tf.backend() as unknown as HeapBackend).typedArrayFromHeap(t);
   return t.dataSync() as Float32Array;
 }
+
+interface HeapOutputBackend extends HeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+/**
+ * New float32 tensors whose values `fill` writes in place: on wasm straight into the backend's memory (no
+ * fresh JS array, whose first touch costs page faults), elsewhere into new arrays the tensors then own.
+ * `fill` gets one view per shape, all valid until it returns; it must write every value.
+ */
+export function hostTensors(shapes: number[][], fill: (views: Float32Array[]) => void): tf.Tensor[] {
+  if (onWasm()) {
+    const backend = tf.backend() as unknown as HeapOutputBackend;
+    const infos = shapes.map((s) => backend.makeOutput(s, 'float32'));
+    // views only after every allocation: an allocation can grow wasm memory and detach earlier views
+    fill(infos.map((i) => backend.typedArrayFromHeap(i)));
+    return infos.map((i) => tf.engine().makeTensorFromTensorInfo(i));
+  }
+  const arrays = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
+  fill(arrays);
+  return arrays.map((a, i) => tf.tensor(a, shapes[i]));
+}

@@ -6,8 +6,9 @@
 // trained weights drop into the exported standard layers unchanged.
 import * as tf from '@tensorflow/tfjs';
 import { customOp } from './custom-op.ts';
-import { hostValues } from './host-values.ts';
+import { hostTensors, hostValues } from './host-values.ts';
 import { lstmKernel, lstmKernelFits } from './lstm-kernel/index.ts';
+import { lstmTrainKernel, type LstmTrainKernel } from './lstm-kernel/train.ts';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -18,6 +19,43 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  * stay aligned with input frames, as tf.layers.bidirectional returns them).
  */
 export function lstmSequence(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayLike<number>, reverse: boolean): tf.Tensor3D {
+  const H = xProj.shape[2] / 4;
+  // The SIMD wasm kernel where the runtime has one and the units come in fours; else the JS loops.
+  const k = lstmKernelFits(H) ? lstmTrainKernel() : null;
+  if (k) return lstmSequenceKernel(k, xProj, u, lengths, reverse);
+  return lstmSequenceJs(xProj, u, lengths, reverse);
+}
+
+/**
+ * lstmSequence on the training kernel (src/model/lstm-kernel/lstm-train.wat): the same recurrence and
+ * masking as lstmSequenceJs; float32 throughout, the gate nonlinearities from a vector exp (outputs agree
+ * with the JS loop to ~1e-7, gradients to float rounding). The saved activations stay in the kernel's
+ * memory, one region per op, until its backward pass.
+ */
+function lstmSequenceKernel(k: LstmTrainKernel, xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayLike<number>, reverse: boolean): tf.Tensor3D {
+  const [B, T, G] = xProj.shape;
+  const H = G / 4;
+  if (u.shape[0] !== H || u.shape[1] !== G) throw new Error(`lstmSequence: recurrent kernel ${u.shape} does not fit ${H} units`);
+  if (lengths.length !== B) throw new Error(`lstmSequence: ${lengths.length} lengths for batch ${B}`);
+  const lens = Int32Array.from(lengths, (l) => Math.max(0, Math.min(T, l)));
+  // Without a gradient tape (inference, evaluation) no backward pass can follow: free the saved state at once.
+  const taped = (tf.engine() as unknown as { isTapeOn?(): boolean }).isTapeOn?.() ?? true;
+  const op = customOp((xp: tf.Tensor, uk: tf.Tensor) => {
+    // both views read before any tf allocation (the kernel copies them into its own memory)
+    const pass = k.forward(hostValues(xp), hostValues(uk), B, T, H, lens, reverse);
+    const [value] = hostTensors([[B, T, H]], ([out]) => pass.readOutput(out!));
+    if (!taped) pass.release();
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      pass.backward(hostValues(dy));
+      return hostTensors([[B, T, G], [H, G]], ([dx, du]) => pass.readGrads(dx!, du!));
+    };
+    return { value: value!, gradFunc };
+  });
+  return op(xProj, u) as tf.Tensor3D;
+}
+
+/** lstmSequence's JS loops (runtimes without WebAssembly SIMD, and any unit count). */
+export function lstmSequenceJs(xProj: tf.Tensor3D, u: tf.Tensor2D, lengths: ArrayLike<number>, reverse: boolean): tf.Tensor3D {
   const [B, T, G] = xProj.shape;
   const H = G / 4;
   if (u.shape[0] !== H || u.shape[1] !== G) throw new Error(`lstmSequence: recurrent kernel ${u.shape} does not fit ${H} units`);
