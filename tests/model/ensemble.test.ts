@@ -1,7 +1,7 @@
 // arch 'ensemble': manifest validation, and loadPredictor on a folder of member model folders gives the
 // weighted mean of the members' own predictions (in the ensemble's emotion order).
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,5 +120,11 @@ describe('ensemble predictor', () => {
     writeFileSync(path.join(inner, 'manifest.json'), JSON.stringify(ensembleManifest([{ folder: 'x', weight: 1 }])));
     writeFileSync(path.join(tmp, 'outer', 'manifest.json'), JSON.stringify(ensembleManifest([{ folder: 'members/inner', weight: 1 }])));
     await expect(loadPredictor(path.join(tmp, 'outer'))).rejects.toThrow(/ensemble member members\/inner/);
+    // Members may read only streams the ensemble's branches name (the detector prepares just those).
+    const dirNarrow = path.join(tmp, 'narrow');
+    mkdirSync(path.join(dirNarrow, 'members'), { recursive: true });
+    cpSync(path.join(tmp, 'ens', 'members', 'a'), path.join(dirNarrow, 'members', 'a'), { recursive: true });
+    writeFileSync(path.join(dirNarrow, 'manifest.json'), JSON.stringify({ ...ensembleManifest([{ folder: 'members/a', weight: 1 }]), branches: ['lld'] }));
+    await expect(loadPredictor(dirNarrow)).rejects.toThrow(/members\/a's manifest reads cr, which the ensemble's manifest branches \(lld\) do not list/);
   });
 });

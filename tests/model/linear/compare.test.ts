@@ -199,5 +199,7 @@ describe('functionals sets in the model format', () => {
     expect(parseManifest({ ...base, functionals: 'compare' }).functionals).toBe('compare');
     expect(() => parseManifest({ ...base, functionals: 'gemaps' })).toThrow(/functionals must be one of project, compare, egemaps/);
     expect(() => parseManifest({ ...base, arch: 'ensemble', ensemble: { members: [{ folder: 'a', weight: 1 }] }, functionals: 'compare' })).toThrow(/linear models only/);
+    // Functionals come from the LLD stream, which the detector prepares only when branches name it.
+    expect(() => parseManifest({ ...base, branches: [] })).toThrow(/linear model reads the LLD stream/);
   });
 });
