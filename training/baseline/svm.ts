@@ -7,6 +7,8 @@
 //   dual:   min_α ½ αᵀ(Q + D)α − Σ α_i,  0 ≤ α_i ≤ U_i,  Q_ij = y_i y_j (x_i·x_j + 1)
 //           L1: U_i = C·s_i, D = 0;  L2: U_i = ∞, D_ii = 1 / (2·C·s_i);  w = Σ α_i y_i x_i, b = Σ α_i y_i
 
+import { mulberry32 } from '../train/rng.ts';
+
 export interface SvmFit {
   w: Float64Array;
   b: number;
@@ -26,17 +28,6 @@ export interface SvmOptions {
   seed?: number;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * X: n×d row-major, y: 0/1 labels (1 = positive class), s: positive sample weights (class balance; the
@@ -48,7 +39,7 @@ export function fitSvm(X: Float64Array, n: number, d: number, y: Uint8Array, s: 
   const l2 = (opts.loss ?? 'l2') === 'l2';
   const tol = opts.tol ?? 0.01;
   const maxIter = opts.maxIter ?? 2000;
-  const rand = rng(opts.seed ?? 1);
+  const rand = mulberry32(opts.seed ?? 1);
   const w = new Float64Array(d);
   let b = 0;
   const alpha = new Float64Array(n);

@@ -23,6 +23,7 @@ import { labelled, loadCorpora } from '../data/corpus.ts';
 import { balancedWeights, fitLogistic } from './logreg.ts';
 import { fitSvm, svmDecision } from './svm.ts';
 import { corpusLicence, gitCommit } from '../provenance.ts';
+import { mulberry32 } from '../train/rng.ts';
 
 export interface TrainLinearOptions {
   corpora: string[];
@@ -57,17 +58,6 @@ export interface TrainLinearResult {
 }
 
 
-/** Deterministic PRNG (mulberry32) for the val-speaker draw. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type LabelledClip = Clip & { label: Emotion };
 
@@ -77,7 +67,7 @@ export function splitClips(clips: LabelledClip[], seed: number): { train: Labell
   const val = clips.filter((c) => c.split === 'val');
   const test = clips.filter((c) => c.split === 'test');
   const corpora = [...new Set(train.map((c) => c.corpus))];
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const moved = new Set<string>();
   for (const corpus of corpora) {
     if (val.some((c) => c.corpus === corpus)) continue;

@@ -2,6 +2,7 @@
 // (1.1 kB, under every browser's limit for synchronous compiles); where WebAssembly SIMD is missing the
 // caller keeps its JS loop (lstmKernel() returns null).
 import { LSTM_KERNEL_WASM_BASE64 } from './lstm-kernel.wasm.ts';
+import { instantiateBase64 } from './instantiate.ts';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -26,15 +27,8 @@ export function lstmKernelFits(units: number): boolean {
 /** The kernel, or null where this runtime cannot compile WebAssembly SIMD. */
 export function lstmKernel(): LstmKernel | null {
   if (kernel !== undefined) return kernel;
-  try {
-    const bin = atob(LSTM_KERNEL_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    kernel = wrap(inst.exports as unknown as KernelExports);
-  } catch {
-    kernel = null;
-  }
+  const ex = instantiateBase64<KernelExports>(LSTM_KERNEL_WASM_BASE64);
+  kernel = ex ? wrap(ex) : null;
   return kernel;
 }
 

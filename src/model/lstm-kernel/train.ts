@@ -6,6 +6,7 @@
 // copied into the region, outputs read out of it by the caller.
 import { LSTM_TRAIN_KERNEL_WASM_BASE64 } from './lstm-train-kernel.wasm.ts';
 import { lstmKernelFits } from './index.ts';
+import { instantiateBase64 } from './instantiate.ts';
 
 interface TrainExports {
   memory: WebAssembly.Memory;
@@ -40,15 +41,8 @@ let kernel: LstmTrainKernel | null | undefined;
 /** The kernel, or null where this runtime cannot compile WebAssembly SIMD. */
 export function lstmTrainKernel(): LstmTrainKernel | null {
   if (kernel !== undefined) return kernel;
-  try {
-    const bin = atob(LSTM_TRAIN_KERNEL_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    kernel = wrap(inst.exports as unknown as TrainExports);
-  } catch {
-    kernel = null;
-  }
+  const ex = instantiateBase64<TrainExports>(LSTM_TRAIN_KERNEL_WASM_BASE64);
+  kernel = ex ? wrap(ex) : null;
   return kernel;
 }
 
