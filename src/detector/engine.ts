@@ -212,9 +212,8 @@ export class DetectionEngine {
         stats = Number.isFinite(from) ? this.session!.add(raw, from) : this.session!;
       } else if (normalisation === 'global') stats = new SpeakerStats(spec);
       else stats = new SpeakerStats(spec).addMoments(normalisation);
-      const branches = this.predictor.manifest.branches;
       // In place: the raw features are in the session's statistics already and are not used again.
-      features = stats.normalise(raw, { logmel: branches.includes('cr'), lld: branches.includes('lld'), inPlace: true });
+      features = stats.normalise(raw, { ...this.predictor.streams, inPlace: true });
       applied = { mode: typeof normalisation === 'string' ? normalisation : 'speaker', speechSec: stats.frames * frameStepSec };
     }
     const t1 = now();

@@ -3,10 +3,13 @@
 // the ensemble's thresholds, chosen on val over the mean, decide. Attention comes from the first member
 // that has the branch (members see the same frames, so any one curve is a faithful picture).
 import type { ModelManifest } from './manifest.ts';
-import type { EmotionPredictor, Prediction, PredictorInput } from './predictor.ts';
+import type { EmotionPredictor, FeatureStreams, Prediction, PredictorInput } from './predictor.ts';
 
 export class EnsemblePredictor implements EmotionPredictor {
   private readonly order: number[][];
+  get streams(): FeatureStreams {
+    return { logmel: this.members.some((m) => m.streams.logmel), lld: this.members.some((m) => m.streams.lld) };
+  }
   private readonly weights: number[];
 
   constructor(

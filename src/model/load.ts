@@ -50,7 +50,7 @@ async function loadEnsemble(manifest: ModelManifest, source: string, opts: LoadO
       // One level only: a nested ensemble would hide what actually runs.
       if (p.manifest.arch === 'ensemble') throw new Error(`ensemble member ${m.folder} is itself an ensemble`);
       if (p.manifest.branches.includes('w2v') && manifest.encoder === null) throw new Error(`ensemble member ${m.folder} has a w2v branch but the ensemble names no encoder`);
-      // The detector computes and normalises only the streams the ensemble's branches name.
+      // An ensemble's branches describe its members (`msir ensemble` writes their union).
       const unlisted = p.manifest.branches.filter((b) => !manifest.branches.includes(b));
       if (unlisted.length > 0) throw new Error(`ensemble member ${m.folder}'s manifest reads ${unlisted.join(', ')}, which the ensemble's manifest branches (${manifest.branches.join(', ') || 'none'}) do not list`);
     }

@@ -138,7 +138,7 @@ export function parseManifest(json: unknown): ModelManifest {
     need(m.arch === 'linear', `functionals is a field of linear models only (arch is ${JSON.stringify(m.arch)})`);
     need((FUNCTIONALS_SET_NAMES as readonly unknown[]).includes(m.functionals), `functionals must be one of ${FUNCTIONALS_SET_NAMES.join(', ')}, got ${JSON.stringify(m.functionals)}`);
   }
-  // Functionals are computed from the LLD stream; the detector prepares only the streams branches name.
+  // Functionals are computed from the LLD stream.
   if (m.arch === 'linear') need(branches.includes('lld'), 'a linear model reads the LLD stream: branches must include "lld"');
   if (m.arch === 'msir') {
     need(branches.length > 0, 'an msir model needs at least one branch');

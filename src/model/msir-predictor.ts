@@ -4,7 +4,7 @@
 // attention curves concatenated, scaled so they still sum to 1 per branch.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelManifest } from './manifest.ts';
-import type { EmotionPredictor, Prediction, PredictorInput } from './predictor.ts';
+import type { EmotionPredictor, FeatureStreams, Prediction, PredictorInput } from './predictor.ts';
 import { lldInput, logmelInput, normaliseMatrix, padRows, sliceRows, type Matrix } from './inputs.ts';
 import { LOGMEL_BANDS, logmelChannels, minInputFrames, type MsirConfig } from './presets.ts';
 import type { Branch } from './manifest.ts';
@@ -28,6 +28,9 @@ export class MsirPredictor implements EmotionPredictor {
   readonly config: MsirConfig;
   private graph: MsirGraph | null = null;
   private zStats: Partial<Record<Branch, { mean: tf.Tensor1D; std: tf.Tensor1D }>> = {};
+  get streams(): FeatureStreams {
+    return { logmel: this.config.branches.includes('cr'), lld: this.config.branches.includes('lld') };
+  }
   constructor(
     readonly manifest: ModelManifest,
     readonly model: tf.LayersModel,

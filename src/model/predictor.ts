@@ -21,8 +21,15 @@ export interface Prediction {
   attention: { cr?: Float32Array; lld?: Float32Array; w2v?: Float32Array };
 }
 
+/** Which feature streams predict() reads: the detector extracts-and-normalises only these. */
+export interface FeatureStreams {
+  logmel: boolean;
+  lld: boolean;
+}
+
 export interface EmotionPredictor {
   readonly manifest: ModelManifest;
+  readonly streams: FeatureStreams;
   predict(input: PredictorInput): Promise<Prediction>;
   dispose(): void;
 }

@@ -25,7 +25,7 @@
 import type { Features } from '../../features/types.ts';
 import { LLD_COUNT, LLD_DIMS } from '../../features/types.ts';
 import { extremes, lpc, means, moments, nonXSegments, openSmileSegmentStats, peaks2, percentileGroup, regression, relThSegments, times } from './contour-stats.ts';
-import { FunctionalsError } from './functionals.ts';
+import { FunctionalsError, lldColumn } from './functionals.ts';
 
 export const COMPARE_FUNCTIONALS_VERSION = 2;
 
@@ -47,17 +47,6 @@ export const COMPARE_FUNCTIONALS_DIM =
   NZ.length * 2 * COMPARE_NZ_NAMES.length +
   COMPARE_F0_NAMES.length +
   (A.length + B.length) * (COMPARE_LLD_NAMES.length + COMPARE_DELTA_NAMES.length);
-
-function column(features: Features, c: number): Float64Array {
-  const T = features.lldFrames;
-  const out = new Float64Array(T);
-  for (let t = 0; t < T; t++) {
-    const v = features.lld[t * LLD_DIMS + c]!;
-    if (!Number.isFinite(v)) throw new FunctionalsError(`non-finite LLD value at frame ${t}, column ${c}`);
-    out[t] = v;
-  }
-  return out;
-}
 
 const sortedCopy = (x: Float64Array): Float64Array => Float64Array.from(x).sort();
 
@@ -86,7 +75,7 @@ export function compareFunctionals(features: Features, frameStepSec = 0.01): Flo
   if (!Number.isInteger(T) || T < 1) throw new FunctionalsError(`need at least one LLD frame, got ${T}`);
   if (features.lld.length !== T * LLD_DIMS) throw new FunctionalsError(`lld has ${features.lld.length} values, expected ${T} × ${LLD_DIMS}`);
   const cols: Float64Array[] = [];
-  for (let c = 0; c < 2 * LLD_COUNT; c++) cols.push(column(features, c));
+  for (let c = 0; c < 2 * LLD_COUNT; c++) cols.push(lldColumn(features, c));
   const out: number[] = [];
   const step = frameStepSec;
   for (const c of [...A, ...A.map((i) => i + LLD_COUNT)]) out.push(...groupAB(cols[c]!, step));

@@ -24,7 +24,7 @@ import type { Features } from '../../features/types.ts';
 import { LLD_DIMS, LOGMEL_BANDS } from '../../features/types.ts';
 import { psfFilterbank, PSF_LOGMEL } from '../../features/logmel.ts';
 import { meanOf, moments, peaks2, pctl, pickExtrema, runs, segmentStats, softLimit } from './contour-stats.ts';
-import { FunctionalsError } from './functionals.ts';
+import { FunctionalsError, lldColumn } from './functionals.ts';
 
 export const EGEMAPS_FUNCTIONALS_VERSION = 2;
 
@@ -143,15 +143,7 @@ export function egemapsFunctionals(features: Features, frameStepSec = 0.01): Flo
   if (!Number.isInteger(T) || T < 1) throw new FunctionalsError(`need at least one LLD frame, got ${T}`);
   if (features.lld.length !== T * LLD_DIMS) throw new FunctionalsError(`lld has ${features.lld.length} values, expected ${T} × ${LLD_DIMS}`);
   if (features.logmel.length !== features.logmelFrames * LOGMEL_BANDS * 2) throw new FunctionalsError(`logmel has ${features.logmel.length} values, expected ${features.logmelFrames} × ${LOGMEL_BANDS} × 2`);
-  const col = (c: number): Float64Array => {
-    const out = new Float64Array(T);
-    for (let t = 0; t < T; t++) {
-      const v = features.lld[t * LLD_DIMS + c]!;
-      if (!Number.isFinite(v)) throw new FunctionalsError(`non-finite LLD value at frame ${t}, column ${c}`);
-      out[t] = v;
-    }
-    return out;
-  };
+  const col = (c: number): Float64Array => lldColumn(features, c);
   const f0 = col(F0);
   const voiced = Array.from(f0, (v) => v > 0);
   const pick = (x: ArrayLike<number>, want: boolean): Float64Array => Float64Array.from(Array.from(x).filter((_, t) => voiced[t] === want));

@@ -18,6 +18,18 @@ export class FunctionalsError extends Error {
   }
 }
 
+/** LLD column `c` of an utterance as float64, refusing non-finite values (FunctionalsError). */
+export function lldColumn(features: Features, c: number): Float64Array {
+  const T = features.lldFrames;
+  const out = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    const v = features.lld[t * LLD_DIMS + c]!;
+    if (!Number.isFinite(v)) throw new FunctionalsError(`non-finite LLD value at frame ${t}, column ${c}`);
+    out[t] = v;
+  }
+  return out;
+}
+
 /** Linear-interpolated percentile of sorted values (numpy's default), q in [0, 1]. */
 function percentile(sorted: Float64Array, q: number): number {
   const pos = q * (sorted.length - 1);

@@ -2,7 +2,7 @@
 // the detector and the browser run it unchanged.
 import { EMOTIONS } from '../emotions.ts';
 import type { ModelManifest } from '../manifest.ts';
-import type { EmotionPredictor, Prediction, PredictorInput } from '../predictor.ts';
+import type { EmotionPredictor, FeatureStreams, Prediction, PredictorInput } from '../predictor.ts';
 import { functionalsSet, type FunctionalsSet } from './sets.ts';
 import { checkNormalisation, LINEAR_WEIGHTS_FILE, LinearModelError, linearForward, parseLinearWeights, type LinearWeights } from './model.ts';
 
@@ -36,6 +36,11 @@ export class LinearPredictor implements EmotionPredictor {
   readonly manifest: ModelManifest;
   private readonly weights: LinearWeights;
   private readonly set: FunctionalsSet;
+
+  get streams(): FeatureStreams {
+    // Every set reads the LLDs; the eGeMAPS-style set also its band energies from the log-Mels.
+    return { lld: true, logmel: this.set.name === 'egemaps' };
+  }
 
   constructor(manifest: ModelManifest, weights: LinearWeights) {
     if (manifest.arch !== 'linear') throw new LinearModelError(`manifest arch is "${manifest.arch}", not "linear"`);

@@ -7,6 +7,8 @@ import { extremes, lpc, nonXSegments, peaks2, percentileGroup, pickExtrema, rati
 import { bandSpectralLlds, EGEMAPS_FUNCTIONALS_DIM, EGEMAPS_MISSING, EGEMAPS_NAMES, egemapsFunctionals } from '../../../src/model/linear/egemaps.ts';
 import { FunctionalsError } from '../../../src/model/linear/functionals.ts';
 import { parseLinearWeights } from '../../../src/model/linear/model.ts';
+import { LinearPredictor } from '../../../src/model/linear/predictor.ts';
+import { EnsemblePredictor } from '../../../src/model/ensemble-predictor.ts';
 import { FUNCTIONALS_SETS } from '../../../src/model/linear/sets.ts';
 import { parseManifest } from '../../../src/model/manifest.ts';
 
@@ -201,5 +203,25 @@ describe('functionals sets in the model format', () => {
     expect(() => parseManifest({ ...base, arch: 'ensemble', ensemble: { members: [{ folder: 'a', weight: 1 }] }, functionals: 'compare' })).toThrow(/linear models only/);
     // Functionals come from the LLD stream, which the detector prepares only when branches name it.
     expect(() => parseManifest({ ...base, branches: [] })).toThrow(/linear model reads the LLD stream/);
+  });
+
+  it('each set says which feature streams it reads (the detector normalises only those), and an ensemble their union', () => {
+    const make = (set: 'project' | 'compare' | 'egemaps'): LinearPredictor => {
+      const dim = FUNCTIONALS_SETS[set].dim;
+      const manifest = parseManifest({
+        formatVersion: 1, name: set, arch: 'linear', branches: ['lld'], inputs: { lld: '2d' },
+        features: { sampleRate: 16000, frameStepSec: 0.01, logmelBands: 40, lldCount: LLD_COUNT },
+        normalisation: { functionals: { mean: new Array(dim).fill(0), std: new Array(dim).fill(1) } },
+        emotions: ['happy', 'neutral', 'sad', 'angry'], thresholds: [0.5, 0.5, 0.5, 0.5], encoder: null,
+        training: { corpora: [], seed: 1, commit: 'x', date: 'x' }, metrics: {}, ...(set === 'project' ? {} : { functionals: set }),
+      });
+      const w = parseLinearWeights({ formatVersion: 1, functionalsVersion: FUNCTIONALS_SETS[set].version, dim, weights: Array.from({ length: 4 }, () => new Array(dim).fill(0)), bias: [0, 0, 0, 0] }, 'x', set === 'project' ? undefined : set);
+      return new LinearPredictor(manifest, w);
+    };
+    expect(make('project').streams).toEqual({ lld: true, logmel: false });
+    expect(make('compare').streams).toEqual({ lld: true, logmel: false });
+    expect(make('egemaps').streams).toEqual({ lld: true, logmel: true }); // band energies from the log-Mels
+    const ens = new EnsemblePredictor({ ...make('project').manifest, arch: 'ensemble', ensemble: { members: [{ folder: 'a', weight: 1 }, { folder: 'b', weight: 1 }] } }, [make('project'), make('egemaps')]);
+    expect(ens.streams).toEqual({ logmel: true, lld: true });
   });
 });
